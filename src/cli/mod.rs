@@ -1,0 +1,304 @@
+//! The command-line front end: clap options become library requests; printers turn library
+//! results into human or JSON output. Nothing here is needed by library users.
+
+mod print;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use gazette::{Index, ReindexOptions, SearchRequest};
+
+/// Exit statuses, as ripgrep has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Found something / all went well.
+    Ok = 0,
+    /// Nothing found / done, but some files had problems.
+    NotFound = 1,
+    /// An error: nothing (more) was done.
+    Error = 2,
+}
+
+/// Where the index lives unless `--index` or `GAZETTE_INDEX` says otherwise.
+const DEFAULT_INDEX_DIR: &str = ".gazette-index";
+/// The sample corpus indexed on first use when there is no index yet.
+const SAMPLE_CORPUS: &str = "corpus-sample";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gazette",
+    version,
+    about = "Full-text search for policy and news documents"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+struct IndexArg {
+    /// Index directory.
+    #[arg(long = "index", short = 'i', env = "GAZETTE_INDEX", value_name = "DIR")]
+    dir: Option<PathBuf>,
+}
+
+impl IndexArg {
+    fn path(&self) -> PathBuf {
+        self.dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX_DIR))
+    }
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create or update an index from files and folders (incremental by default).
+    Index {
+        /// Files and folders to index.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        index: IndexArg,
+        /// Rebuild from scratch (also after a schema change).
+        #[arg(long)]
+        full: bool,
+        /// List what would be added, updated and removed; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Follow symbolic links.
+        #[arg(long, short = 'L')]
+        follow: bool,
+        /// Loader threads (0: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Writer memory budget in MB.
+        #[arg(long, default_value_t = 256)]
+        memory: usize,
+        /// Commit every N documents, so an interrupted run keeps its work.
+        #[arg(long, default_value_t = 10_000)]
+        commit_every: usize,
+        /// No progress bar and no summary.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+        /// Print the report as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search the index.
+    Search {
+        /// The query (Lucene-style: AND OR NOT + - "phrases" field:term ranges).
+        #[arg(value_name = "QUERY")]
+        query: String,
+        #[command(flatten)]
+        index: IndexArg,
+        /// Number of hits.
+        #[arg(long, short = 'n', default_value_t = 10)]
+        limit: usize,
+        /// Hits to skip (paging).
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Match any word instead of all words.
+        #[arg(long)]
+        any: bool,
+        /// Passages per hit.
+        #[arg(long, default_value_t = 2)]
+        passages: usize,
+        /// Print results as JSON (see the README for the schema).
+        #[arg(long)]
+        json: bool,
+        /// Colors: auto (terminal and NO_COLOR unset), always, never.
+        #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
+        color: String,
+    },
+    /// Show index statistics and the last run's report.
+    Stats {
+        #[command(flatten)]
+        index: IndexArg,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs the command line; returns the exit status.
+pub fn run() -> Result<Status> {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let status = match cli.command {
+        Command::Index {
+            paths,
+            index,
+            full,
+            dry_run,
+            follow,
+            threads,
+            memory,
+            commit_every,
+            quiet,
+            json,
+        } => {
+            let opts = ReindexOptions {
+                roots: paths,
+                full,
+                dry_run,
+                follow_symlinks: follow,
+                threads,
+                commit_every,
+                ..ReindexOptions::default()
+            };
+            cmd_index(&mut out, &index.path(), opts, memory, quiet, json)?
+        }
+        Command::Search {
+            query,
+            index,
+            limit,
+            offset,
+            any,
+            passages,
+            json,
+            color,
+        } => {
+            let dir = index.path();
+            ensure_index(&dir, index.dir.is_none())?;
+            let idx = Index::open(&dir)?;
+            let request = SearchRequest::new(query)
+                .limit(limit)
+                .offset(offset)
+                .match_any(any)
+                .passages(passages);
+            let results = idx.search(&request)?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &results)?;
+                writeln!(out)?;
+            } else {
+                print::search(&mut out, &results, use_color(&color))?;
+            }
+            if results.total > 0 {
+                Status::Ok
+            } else {
+                Status::NotFound
+            }
+        }
+        Command::Stats { index, json } => {
+            let idx = Index::open(index.path())?;
+            let stats = idx.stats()?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &stats)?;
+                writeln!(out)?;
+            } else {
+                print::stats(&mut out, &stats, &index.path())?;
+            }
+            Status::Ok
+        }
+    };
+    out.flush()?;
+    Ok(status)
+}
+
+/// The fresh-clone bootstrap: with no index at the default location and the sample corpus in
+/// the current folder, index the sample first and say so.
+fn ensure_index(dir: &Path, is_default: bool) -> Result<()> {
+    if Index::exists(dir) || !is_default || !Path::new(SAMPLE_CORPUS).is_dir() {
+        return Ok(());
+    }
+    eprintln!(
+        "gazette: no index at {}; indexing {SAMPLE_CORPUS}/ first",
+        dir.display()
+    );
+    let index = Index::create(dir)?;
+    let report = index.reindex(&ReindexOptions::new([SAMPLE_CORPUS]))?;
+    eprintln!(
+        "gazette: indexed {} documents from {} files in {:.2} s",
+        report.documents_indexed,
+        report.added + report.updated,
+        report.elapsed_secs
+    );
+    for w in &report.warnings {
+        eprintln!("gazette: warning: {w}");
+    }
+    Ok(())
+}
+
+fn cmd_index(
+    out: &mut impl Write,
+    dir: &Path,
+    mut opts: ReindexOptions,
+    memory_mb: usize,
+    quiet: bool,
+    json: bool,
+) -> Result<Status> {
+    let index = if opts.full && !opts.dry_run {
+        Index::recreate(dir)?
+    } else if opts.dry_run && !Index::exists(dir) {
+        Index::create_in_ram()?
+    } else {
+        Index::open_or_create(dir)?
+    };
+    let bar = (!quiet && !json && std::io::stderr().is_terminal()).then(print::progress_bar);
+    if let Some(bar) = &bar {
+        let bar = bar.clone();
+        opts.progress = Some(Arc::new(move |p: &gazette::index::Progress| {
+            bar.set_length(p.files_total as u64);
+            bar.set_position(p.files_done as u64);
+            bar.set_message(format!(
+                "{} docs, {:.1} MB",
+                p.documents,
+                p.bytes as f64 / 1e6
+            ));
+        }));
+    }
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let cancel = cancel.clone();
+        // Ctrl-C stops after the current chunk of files; what is done is committed.
+        let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
+    }
+    opts.cancel = Some(cancel);
+    let mut writer = index.writer_with(memory_mb.max(16) * 1024 * 1024, 0)?;
+    let report = writer
+        .reindex(&opts)
+        .with_context(|| format!("indexing into {}", dir.display()))?;
+    writer.finish()?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    for w in &report.warnings {
+        eprintln!("gazette: warning: {w}");
+    }
+    for f in &report.failed {
+        eprintln!("gazette: failed: {}", f.reason);
+    }
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)?;
+    } else if !quiet {
+        print::report(out, &report, dir)?;
+    }
+    if report.interrupted {
+        eprintln!(
+            "gazette: interrupted; what was done is committed, run the same command again to finish"
+        );
+        return Ok(Status::Error);
+    }
+    Ok(if report.problem_count() > 0 {
+        Status::NotFound
+    } else {
+        Status::Ok
+    })
+}
+
+fn use_color(choice: &str) -> bool {
+    match choice {
+        "always" => true,
+        "never" => false,
+        _ => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! Human-readable output.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use gazette::index::IndexStats;
+use gazette::{Highlighted, ReindexReport, SearchResults};
+
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const MATCH: &str = "\x1b[1;33m";
+const RESET: &str = "\x1b[0m";
+
+fn hl(h: &Highlighted, color: bool, base: &str) -> String {
+    if color {
+        h.render(MATCH, &format!("{RESET}{base}"))
+    } else {
+        h.text.clone()
+    }
+}
+
+/// Paths under the current folder are shown relative to it.
+fn short_path(p: &str) -> String {
+    let cwd = std::env::current_dir().ok();
+    match cwd
+        .as_deref()
+        .and_then(|c| Path::new(p).strip_prefix(c).ok())
+    {
+        Some(rel) => rel.display().to_string(),
+        None => p.to_string(),
+    }
+}
+
+pub fn search(out: &mut impl Write, r: &SearchResults, color: bool) -> io::Result<()> {
+    let (b, d, z) = if color {
+        (BOLD, DIM, RESET)
+    } else {
+        ("", "", "")
+    };
+    for hit in &r.hits {
+        writeln!(out, "{b}{:>3}. {}{z}", hit.rank, hl(&hit.title, color, b))?;
+        let mut meta = Vec::new();
+        if let Some(date) = hit.date {
+            meta.push(date.format("%Y-%m-%d").to_string());
+        }
+        if let Some(s) = &hit.source {
+            meta.push(s.clone());
+        }
+        if let Some(u) = &hit.url {
+            meta.push(u.clone());
+        } else if let Some(p) = &hit.path {
+            meta.push(short_path(p));
+        }
+        meta.push(format!("id {}", hit.id));
+        meta.push(format!("score {:.2}", hit.score));
+        writeln!(out, "     {d}{}{z}", meta.join(" · "))?;
+        for p in &hit.passages {
+            writeln!(out, "     {}", hl(&p.fragment, color, ""))?;
+        }
+        writeln!(out)?;
+    }
+    let shown = if r.hits.is_empty() {
+        String::new()
+    } else {
+        format!(", showing {}–{}", r.offset + 1, r.offset + r.hits.len())
+    };
+    let noun = if r.total == 1 { "hit" } else { "hits" };
+    writeln!(out, "{d}{} {noun} for {:?}{shown}{z}", r.total, r.query)
+}
+
+pub fn report(out: &mut impl Write, r: &ReindexReport, dir: &Path) -> io::Result<()> {
+    let verb = if r.dry_run { "would index" } else { "indexed" };
+    writeln!(
+        out,
+        "{verb} {} documents into {}: {} files added, {} updated, {} removed, {} unchanged",
+        r.documents_indexed,
+        dir.display(),
+        r.added,
+        r.updated,
+        r.removed,
+        r.unchanged
+    )?;
+    let skipped: Vec<String> = r.skipped.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    if !skipped.is_empty() {
+        writeln!(out, "skipped: {}", skipped.join(", "))?;
+    }
+    if !r.failed.is_empty() || !r.warnings.is_empty() {
+        writeln!(
+            out,
+            "problems: {} files failed, {} warnings (listed on stderr)",
+            r.failed.len(),
+            r.warnings.len()
+        )?;
+    }
+    let mb = r.bytes_read as f64 / 1e6;
+    let secs = r.elapsed_secs.max(1e-9);
+    writeln!(
+        out,
+        "{:.2} s, {:.1} MB read ({:.1} MB/s, {:.0} documents/s)",
+        r.elapsed_secs,
+        mb,
+        mb / secs,
+        r.documents_indexed as f64 / secs
+    )?;
+    if let Some(plan) = &r.plan {
+        for (what, list) in [
+            ("add", &plan.add),
+            ("update", &plan.update),
+            ("remove", &plan.remove),
+        ] {
+            for p in list {
+                writeln!(out, "{what} {}", p.display())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn stats(out: &mut impl Write, s: &IndexStats, dir: &Path) -> io::Result<()> {
+    writeln!(out, "index:          {}", dir.display())?;
+    writeln!(out, "documents:      {}", s.documents)?;
+    writeln!(out, "source files:   {}", s.files)?;
+    writeln!(out, "segments:       {}", s.segments)?;
+    writeln!(out, "size on disk:   {:.1} MB", s.size_bytes as f64 / 1e6)?;
+    writeln!(out, "schema version: {}", s.schema_version)?;
+    if let Some(run) = &s.last_run {
+        writeln!(
+            out,
+            "last run:       {} added, {} updated, {} removed, {} unchanged, {} failed, {:.2} s",
+            run["added"],
+            run["updated"],
+            run["removed"],
+            run["unchanged"],
+            run["failed"].as_array().map(|a| a.len()).unwrap_or(0),
+            run["elapsed_secs"].as_f64().unwrap_or(0.0)
+        )?;
+    }
+    Ok(())
+}
+
+pub fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} files, {per_sec}, eta {eta} {msg}",
+        )
+        .expect("static template"),
+    );
+    bar
+}

@@ -1,0 +1,102 @@
+//! The normalized [`Document`]: what every loader produces and what the index stores.
+//!
+//! A document knows nothing of files formats or of tantivy. Its [`Document::id`] is the key
+//! under which it is replaced when indexed again.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::enrich::Enrichment;
+
+/// One news article, press release, briefing, speech or report.
+///
+/// ```
+/// use gazette::Document;
+/// let doc = Document::new("brief-1", "Kerry meets Wang Yi", "The two ministers met in Beijing.");
+/// assert_eq!(doc.id, "brief-1");
+/// assert_eq!(doc.lead(), "The two ministers met in Beijing.");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Stable id: an explicit id from the source, else the path relative to the indexed root,
+    /// plus `#N` for the N-th (1-based) record of a multi-record file.
+    pub id: String,
+    /// The headline.
+    pub title: String,
+    /// A leading dateline such as `WASHINGTON —`, without its dash.
+    pub dateline: Option<String>,
+    /// The text, paragraphs separated by blank lines.
+    pub body: String,
+    /// Publication date and time (midnight UTC when only a day is known).
+    pub date: Option<DateTime<Utc>>,
+    /// Publisher or site name.
+    pub source: Option<String>,
+    /// Canonical URL.
+    pub url: Option<String>,
+    /// Author or byline.
+    pub author: Option<String>,
+    /// The file it came from, as found when walking the indexed root.
+    pub path: Option<PathBuf>,
+    /// Hex xxh3-64 hash of the document's content (title, body and metadata).
+    pub content_hash: String,
+    /// Source fields that Gazette has no slot for, kept as they were.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Countries, actors and topics, filled by [`crate::enrich`].
+    pub enrichment: Enrichment,
+}
+
+impl Document {
+    /// A document with an id, a title and a body, and nothing else yet.
+    pub fn new(
+        id: impl Into<String>,
+        title: impl Into<String>,
+        body: impl Into<String>,
+    ) -> Document {
+        let mut doc = Document {
+            id: id.into(),
+            title: title.into(),
+            body: body.into(),
+            ..Document::default()
+        };
+        doc.update_hash();
+        doc
+    }
+
+    /// The first paragraph of the body.
+    pub fn lead(&self) -> &str {
+        let body = self.body.trim_start();
+        match body.find("\n\n") {
+            Some(end) => body[..end].trim_end(),
+            None => body.trim_end(),
+        }
+    }
+
+    /// Recomputes [`Document::content_hash`] from the current content.
+    pub fn update_hash(&mut self) {
+        use xxhash_rust::xxh3::Xxh3;
+        let mut h = Xxh3::new();
+        for part in [
+            self.id.as_str(),
+            &self.title,
+            self.dateline.as_deref().unwrap_or(""),
+            &self.body,
+            self.source.as_deref().unwrap_or(""),
+            self.url.as_deref().unwrap_or(""),
+            self.author.as_deref().unwrap_or(""),
+        ] {
+            h.update(part.as_bytes());
+            h.update(&[0]);
+        }
+        if let Some(d) = self.date {
+            h.update(&d.timestamp().to_le_bytes());
+        }
+        h.update(
+            serde_json::Value::Object(self.extra.clone())
+                .to_string()
+                .as_bytes(),
+        );
+        self.content_hash = format!("{:016x}", h.digest());
+    }
+}

@@ -1,0 +1,189 @@
+//! The one error type of the library.
+//!
+//! Variants carry structure (which file, which line, which query and where) so that the
+//! binary can print a precise one-line message and pick an exit code. Per-file problems met
+//! during a batch are not returned as `Err`: they become [`crate::load::LoadWarning`]s and
+//! entries of the [`crate::ReindexReport`], and the batch goes on.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Result alias used throughout the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in Gazette.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading or writing a file or folder failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A source file could not be read as a document.
+    #[error("{}{}: {problem}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    BadFile {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line, for line-oriented formats such as JSONL.
+        line: Option<usize>,
+        /// What is wrong with it.
+        problem: FileProblem,
+    },
+    /// There is no Gazette index in the directory.
+    #[error("no index at {} (create it with `gazette index PATH... --index {}`)", dir.display(), dir.display())]
+    IndexNotFound {
+        /// The directory that was expected to hold an index.
+        dir: PathBuf,
+    },
+    /// The index was built by a version of Gazette with another schema.
+    #[error(
+        "the index at {} has schema version {found}, this Gazette needs version {expected}; rebuild it with `gazette index PATH... --index {} --full`",
+        dir.display(), dir.display()
+    )]
+    SchemaMismatch {
+        /// The index directory.
+        dir: PathBuf,
+        /// The version found in the index (0 when none is recorded).
+        found: u32,
+        /// The version this build writes and reads.
+        expected: u32,
+    },
+    /// Another process is writing to the index.
+    #[error("the index at {} is locked by another writer (tantivy's .tantivy-writer.lock); wait for it to finish", dir.display())]
+    IndexLocked {
+        /// The index directory.
+        dir: PathBuf,
+    },
+    /// The query could not be parsed.
+    #[error("{}", QuerySyntaxDisplay { query, position: *position, message })]
+    QuerySyntax {
+        /// The query as given.
+        query: String,
+        /// 0-based character position of the problem.
+        position: usize,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// The query is well-formed but asks for something the index cannot answer.
+    #[error("invalid query {query:?}: {reason}")]
+    InvalidQuery {
+        /// The query as given.
+        query: String,
+        /// Why it cannot be run.
+        reason: String,
+    },
+    /// A request parameter is out of range or malformed (a date, a facet path, ...).
+    #[error("invalid {what} {value:?}: {reason}")]
+    InvalidArgument {
+        /// What the value is for.
+        what: &'static str,
+        /// The value given.
+        value: String,
+        /// What is expected.
+        reason: String,
+    },
+    /// No document has this id.
+    #[error("no document with id {id:?} in the index")]
+    DocumentNotFound {
+        /// The id asked for.
+        id: String,
+    },
+    /// A data file of `index-schema/` is malformed (a build problem, not a user one).
+    #[error("index-schema/{file}: {reason}")]
+    SchemaData {
+        /// The file name within `index-schema/`.
+        file: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The run was interrupted before it finished.
+    #[error("interrupted")]
+    Interrupted,
+    /// An error inside tantivy.
+    #[error("index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+impl Error {
+    /// True for errors caused by what the user asked or gave (a bad query, a missing index,
+    /// a bad file), false for internal failures. The CLI uses it to word its messages.
+    ///
+    /// ```
+    /// let e = gazette::Error::DocumentNotFound { id: "x".into() };
+    /// assert!(e.is_user_error());
+    /// ```
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, Error::SchemaData { .. } | Error::Tantivy(_))
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// What is wrong with a source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileProblem {
+    /// The file has no content (or only white space).
+    Empty,
+    /// The bytes are not valid UTF-8 (they were decoded as Windows-1252 instead).
+    InvalidUtf8 {
+        /// Offset of the first invalid byte.
+        byte: usize,
+    },
+    /// A JSON value or line could not be parsed.
+    InvalidJson(String),
+    /// A JSON record has neither a title nor a body.
+    NoText,
+    /// The HTML ends before its closing tags; what was there was indexed.
+    TruncatedHtml,
+    /// The file looks binary.
+    Binary,
+}
+
+impl fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileProblem::Empty => f.write_str("empty file"),
+            FileProblem::InvalidUtf8 { byte } => {
+                write!(f, "invalid UTF-8 at byte {byte} (read as Windows-1252)")
+            }
+            FileProblem::InvalidJson(m) => write!(f, "invalid JSON: {m}"),
+            FileProblem::NoText => f.write_str("record has no title and no body"),
+            FileProblem::TruncatedHtml => {
+                f.write_str("HTML is truncated (no closing </html>); indexed what was there")
+            }
+            FileProblem::Binary => f.write_str("binary content"),
+        }
+    }
+}
+
+struct QuerySyntaxDisplay<'a> {
+    query: &'a str,
+    position: usize,
+    message: &'a str,
+}
+
+impl fmt::Display for QuerySyntaxDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // One line: the message, then the query with a marker at the position, so that the
+        // whole error survives being written to a log.
+        let before: String = self.query.chars().take(self.position).collect();
+        let after: String = self.query.chars().skip(self.position).collect();
+        write!(
+            f,
+            "query syntax error at character {}: {} (in: {before}\u{2192}{after})",
+            self.position + 1,
+            self.message
+        )
+    }
+}

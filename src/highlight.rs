@@ -1,0 +1,420 @@
+//! Highlighted titles and evidence passages for the top hits.
+//!
+//! Our own highlighter rather than tantivy's `SnippetGenerator`: it returns several passages
+//! per document aligned to sentences, highlights stemmed variants (the text is analyzed with
+//! the index's own analyzer, offsets kept), and joins adjacent matched words into one span.
+//! Only the stored text of the top hits is read.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde::Serialize;
+use serde::ser::SerializeStruct;
+use tantivy::tokenizer::TextAnalyzer;
+
+/// Default number of passages per hit.
+pub const DEFAULT_PASSAGES: usize = 2;
+/// Default maximum length of a passage, in characters.
+pub const DEFAULT_PASSAGE_CHARS: usize = 280;
+
+/// Text with highlighted spans.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Highlighted {
+    /// The text.
+    pub text: String,
+    /// Byte ranges of `text` that matched the query, sorted, not overlapping.
+    pub highlights: Vec<Range<usize>>,
+}
+
+/// A passage of a document's body that shows why it matched.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Passage {
+    /// The passage, with its highlights (`…` marks text cut off).
+    pub fragment: Highlighted,
+    /// Byte offset in the body where the passage starts.
+    pub body_offset: usize,
+}
+
+impl Highlighted {
+    /// Highlight ranges as character (Unicode scalar value) offsets, as the JSON output gives
+    /// them.
+    ///
+    /// ```
+    /// let h = gazette::Highlighted { text: "Café talks".into(), highlights: vec![6..11] };
+    /// assert_eq!(h.char_highlights(), vec![(5, 10)]);
+    /// ```
+    pub fn char_highlights(&self) -> Vec<(usize, usize)> {
+        self.highlights
+            .iter()
+            .map(|r| {
+                (
+                    self.text[..r.start].chars().count(),
+                    self.text[..r.end].chars().count(),
+                )
+            })
+            .collect()
+    }
+
+    /// The text with each highlight wrapped in `open` and `close`.
+    ///
+    /// ```
+    /// let h = gazette::Highlighted { text: "cyber attacks".into(), highlights: vec![0..5] };
+    /// assert_eq!(h.render("[", "]"), "[cyber] attacks");
+    /// ```
+    pub fn render(&self, open: &str, close: &str) -> String {
+        let mut out = String::with_capacity(
+            self.text.len() + self.highlights.len() * (open.len() + close.len()),
+        );
+        let mut last = 0;
+        for r in &self.highlights {
+            out.push_str(&self.text[last..r.start]);
+            out.push_str(open);
+            out.push_str(&self.text[r.clone()]);
+            out.push_str(close);
+            last = r.end;
+        }
+        out.push_str(&self.text[last..]);
+        out
+    }
+}
+
+impl Serialize for Highlighted {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Highlighted", 2)?;
+        st.serialize_field("text", &self.text)?;
+        st.serialize_field("highlights", &self.char_highlights())?;
+        st.end()
+    }
+}
+
+impl Serialize for Passage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Passage", 2)?;
+        st.serialize_field("text", &self.fragment.text)?;
+        st.serialize_field("highlights", &self.fragment.char_highlights())?;
+        st.end()
+    }
+}
+
+/// Highlights terms of one query in titles and bodies.
+pub(crate) struct Highlighter {
+    analyzer: TextAnalyzer,
+    /// Analyzed query term -> weight (idf).
+    terms: HashMap<String, f32>,
+    max_chars: usize,
+}
+
+impl Highlighter {
+    pub(crate) fn new(
+        analyzer: TextAnalyzer,
+        terms: HashMap<String, f32>,
+        max_chars: usize,
+    ) -> Highlighter {
+        Highlighter {
+            analyzer,
+            terms,
+            max_chars: max_chars.max(40),
+        }
+    }
+
+    /// Byte ranges of `text` whose analyzed tokens are query terms, adjacent ones joined.
+    fn matches(&mut self, text: &str) -> Vec<(Range<usize>, String)> {
+        let mut out: Vec<(Range<usize>, String)> = Vec::new();
+        let mut stream = self.analyzer.token_stream(text);
+        while let Some(tok) = stream.next() {
+            if self.terms.contains_key(&tok.text) {
+                let range = tok.offset_from..tok.offset_to;
+                if let Some((last, _)) = out.last_mut() {
+                    let gap = &text[last.end..range.start];
+                    if gap.chars().all(|c| c == ' ' || c == '-') && gap.len() <= 2 {
+                        last.end = range.end;
+                        continue;
+                    }
+                }
+                out.push((range, tok.text.clone()));
+            }
+        }
+        out
+    }
+
+    /// The whole text with its matches highlighted (for titles).
+    pub(crate) fn highlight(&mut self, text: &str) -> Highlighted {
+        let highlights = self.matches(text).into_iter().map(|(r, _)| r).collect();
+        Highlighted {
+            text: text.to_string(),
+            highlights,
+        }
+    }
+
+    /// Up to `n` passages of `body`, best first by the weight of distinct terms they hold,
+    /// returned in document order. With no match, the start of the body.
+    pub(crate) fn passages(&mut self, body: &str, n: usize) -> Vec<Passage> {
+        if n == 0 || body.is_empty() {
+            return Vec::new();
+        }
+        let matches = self.matches(body);
+        let sentences = sentences(body);
+        // Score each sentence by the distinct terms it holds (weighted), plus a little for
+        // repeats, and remember its matches.
+        let mut scored: Vec<(f32, usize, Vec<Range<usize>>)> = Vec::new();
+        let mut m = 0;
+        for (si, s) in sentences.iter().enumerate() {
+            let mut ranges = Vec::new();
+            let mut seen: Vec<&str> = Vec::new();
+            let mut score = 0.0;
+            while m < matches.len() && matches[m].0.start < s.end {
+                if matches[m].0.start >= s.start {
+                    let (r, term) = &matches[m];
+                    let w = self.terms.get(term).copied().unwrap_or(1.0);
+                    if seen.contains(&term.as_str()) {
+                        score += 0.1 * w;
+                    } else {
+                        seen.push(term);
+                        score += w;
+                    }
+                    ranges.push(r.clone());
+                }
+                m += 1;
+            }
+            if score > 0.0 {
+                scored.push((score, si, ranges));
+            }
+        }
+        if scored.is_empty() {
+            let first = sentences.first().cloned().unwrap_or(0..body.len());
+            return vec![self.cut(body, first, Vec::new())];
+        }
+        // Best first; earlier sentence first on ties, so the choice is deterministic.
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.truncate(n);
+        scored.sort_by_key(|s| s.1);
+        scored
+            .into_iter()
+            .map(|(_, si, ranges)| self.cut(body, sentences[si].clone(), ranges))
+            .collect()
+    }
+
+    /// The sentence as a passage, cut to `max_chars` around its first highlight.
+    fn cut(&self, body: &str, sentence: Range<usize>, ranges: Vec<Range<usize>>) -> Passage {
+        let s = &body[sentence.clone()];
+        let trimmed_start = sentence.start + (s.len() - s.trim_start().len());
+        let trimmed_end = sentence.end - (s.len() - s.trim_end().len());
+        let (mut start, mut end) = (trimmed_start, trimmed_end);
+        if body[start..end].chars().count() > self.max_chars {
+            // Centre the window on the first highlight, a third of the way in.
+            let anchor = ranges.first().map(|r| r.start).unwrap_or(start);
+            let before = self.max_chars / 3;
+            start = back_chars(body, anchor, before).max(start);
+            start = word_start(body, start, trimmed_start);
+            end = forward_chars(body, start, self.max_chars).min(end);
+            end = word_end(body, end, trimmed_end);
+        }
+        let mut text = String::new();
+        let mut shift = start as isize;
+        if start > trimmed_start {
+            text.push('…');
+            shift -= '…'.len_utf8() as isize;
+        }
+        text.push_str(&body[start..end]);
+        if end < trimmed_end {
+            text.push('…');
+        }
+        let highlights = ranges
+            .into_iter()
+            .filter(|r| r.start >= start && r.end <= end)
+            .map(|r| (r.start as isize - shift) as usize..(r.end as isize - shift) as usize)
+            .collect();
+        Passage {
+            fragment: Highlighted { text, highlights },
+            body_offset: start,
+        }
+    }
+}
+
+fn back_chars(s: &str, from: usize, n: usize) -> usize {
+    s[..from]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map(|(i, _)| i)
+        .unwrap_or(0)
+}
+
+fn forward_chars(s: &str, from: usize, n: usize) -> usize {
+    s[from..]
+        .char_indices()
+        .nth(n)
+        .map(|(i, _)| from + i)
+        .unwrap_or(s.len())
+}
+
+/// Moves `i` forward to the start of a word (not before `min`).
+fn word_start(s: &str, i: usize, min: usize) -> usize {
+    if i <= min {
+        return min;
+    }
+    match s[i..].find(char::is_whitespace) {
+        Some(w) if w < 30 => i + w + 1,
+        _ => i,
+    }
+}
+
+/// Moves `i` back to the end of a word (not after `max`).
+fn word_end(s: &str, i: usize, max: usize) -> usize {
+    if i >= max {
+        return max;
+    }
+    match s[..i].rfind(char::is_whitespace) {
+        Some(w) if i - w < 30 => w,
+        _ => i,
+    }
+}
+
+/// Sentence byte ranges: ends at `.`, `!` or `?` (with closing quotes) followed by white
+/// space and an upper-case letter, digit or quote, unless the word before the dot is a known
+/// abbreviation or an initial; and at paragraph and line breaks.
+pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
+    const ABBREVIATIONS: &[&str] = &[
+        "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Capt",
+        "Sgt", "Adm", "Maj", "Jr", "Sr", "No", "Inc", "Corp", "Ltd", "Co", "vs", "etc", "Jan",
+        "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "U.S", "U.K",
+        "U.N", "E.U", "Mt", "Ft", "Rev", "Hon", "approx",
+    ];
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            if i > start {
+                out.push(start..i);
+            }
+            start = i + 1;
+        } else if matches!(b, b'.' | b'!' | b'?') {
+            let mut end = i + 1;
+            // Closing quotes and brackets belong to the sentence.
+            while end < bytes.len() {
+                let rest = &text[end..];
+                let c = rest.chars().next().expect("in bounds");
+                if matches!(c, '"' | '\'' | ')' | '\u{201d}' | '\u{2019}') {
+                    end += c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            let next = text[end..].chars().next();
+            let after = text[end..].trim_start_matches([' ', '\t']).chars().next();
+            let boundary = next.is_some_and(|c| c == ' ' || c == '\t')
+                && after.is_some_and(|c| {
+                    c.is_uppercase()
+                        || c.is_ascii_digit()
+                        || matches!(c, '"' | '\u{201c}' | '\'' | '(' | '[')
+                });
+            let word = text[start..i]
+                .rsplit(|c: char| c.is_whitespace() || c == '(')
+                .next()
+                .unwrap_or("");
+            let abbreviation = b == b'.'
+                && (ABBREVIATIONS.contains(&word)
+                    || (word.chars().count() == 1 && word.chars().all(char::is_uppercase)));
+            if boundary && !abbreviation {
+                out.push(start..end);
+                start = end;
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if start < text.len() && !text[start..].trim().is_empty() {
+        out.push(start..text.len());
+    }
+    out.retain(|r| !text[r.clone()].trim().is_empty());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::english_analyzer;
+
+    fn highlighter(terms: &[&str]) -> Highlighter {
+        let terms = terms.iter().map(|t| (t.to_string(), 1.0)).collect();
+        Highlighter::new(english_analyzer(), terms, DEFAULT_PASSAGE_CHARS)
+    }
+
+    #[test]
+    fn sentence_split() {
+        let text = "U.S. officials met Mr. Wang on Jan. 5. They agreed! \"Good,\" he said. Next?\nNew line";
+        let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            got,
+            [
+                "U.S. officials met Mr. Wang on Jan. 5.",
+                " They agreed!",
+                " \"Good,\" he said.",
+                " Next?",
+                "New line"
+            ]
+        );
+    }
+
+    #[test]
+    fn stemmed_variants_and_adjacent_words_are_one_span() {
+        let mut h = highlighter(&["cyber", "attack"]);
+        let t = h.highlight("Cyber attacks and an attack on cyber-security");
+        assert_eq!(
+            t.render("[", "]"),
+            "[Cyber attacks] and an [attack] on [cyber]-security"
+        );
+    }
+
+    #[test]
+    fn passages_pick_the_best_sentences_in_order() {
+        let body = "The weather was fine. China and the U.S. discussed cyber theft. Nothing else. Cyber talks ended in China.";
+        let mut h = highlighter(&["china", "cyber", "theft"]);
+        let p = h.passages(body, 2);
+        let rendered: Vec<String> = p.iter().map(|p| p.fragment.render("[", "]")).collect();
+        assert_eq!(
+            rendered,
+            [
+                "[China] and the U.S. discussed [cyber theft].",
+                "[Cyber] talks ended in [China]."
+            ]
+        );
+        assert_eq!(&body[p[0].body_offset..p[0].body_offset + 5], "China");
+    }
+
+    #[test]
+    fn long_sentences_are_cut_around_the_match() {
+        let body = format!("{} sanctions {}.", "word ".repeat(200), "tail ".repeat(200));
+        let mut h = highlighter(&["sanction"]);
+        let p = &h.passages(&body, 1)[0];
+        assert!(p.fragment.text.starts_with('…') && p.fragment.text.ends_with('…'));
+        assert!(p.fragment.text.chars().count() <= DEFAULT_PASSAGE_CHARS + 2);
+        assert_eq!(
+            p.fragment.render("[", "]").matches("[sanctions]").count(),
+            1
+        );
+    }
+
+    #[test]
+    fn no_match_gives_the_opening() {
+        let mut h = highlighter(&["absent"]);
+        let p = h.passages("First sentence here. Second one.", 2);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].fragment.text, "First sentence here.");
+        assert!(p[0].fragment.highlights.is_empty());
+    }
+
+    #[test]
+    fn char_offsets_in_json() {
+        let mut h = highlighter(&["cafe"]);
+        let t = h.highlight("Le café ouvert");
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            r#"{"text":"Le café ouvert","highlights":[[3,7]]}"#
+        );
+    }
+}

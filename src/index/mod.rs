@@ -1,0 +1,424 @@
+//! The on-disk (or in-RAM) index: opening and creating it with schema-version checks, the
+//! single writer, and incremental batch reindexing of folders.
+//!
+//! The schema version and the name of the current [`Manifest`] travel in the payload of
+//! every tantivy commit, so what is recorded always matches what is committed.
+
+mod convert;
+mod manifest;
+mod reindex;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::error::LockError;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
+
+pub use manifest::{FileEntry, Manifest};
+pub use reindex::{FileFailure, Progress, ReindexOptions, ReindexReport};
+
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::schema::{self, Fields};
+
+/// Default memory budget of the writer, all indexing threads together.
+pub const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
+
+/// tantivy refuses less than this per indexing thread.
+const MIN_MEMORY_PER_THREAD_BYTES: usize = 15 * 1024 * 1024;
+
+const LAST_RUN_FILE: &str = "gazette-last-run.json";
+
+/// What Gazette records in each commit.
+#[derive(Debug, Serialize, Deserialize)]
+struct Payload {
+    gazette_schema: u32,
+    #[serde(default)]
+    manifest: Option<String>,
+}
+
+/// A Gazette index: a tantivy index with Gazette's schema, one long-lived reader, and the
+/// manifest of the files it was built from.
+///
+/// ```
+/// use gazette::{Document, Index, SearchRequest};
+/// let index = Index::create_in_ram()?;
+/// let mut writer = index.writer()?;
+/// writer.add(&Document::new("a", "Sanctions on Iran", "Washington announced new sanctions."))?;
+/// writer.commit()?;
+/// assert_eq!(index.num_docs(), 1);
+/// # Ok::<(), gazette::Error>(())
+/// ```
+pub struct Index {
+    inner: tantivy::Index,
+    reader: IndexReader,
+    fields: Arc<Fields>,
+    dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("dir", &self.dir)
+            .field("num_docs", &self.num_docs())
+            .finish()
+    }
+}
+
+impl Index {
+    /// A new empty index in memory (for tests, examples and short-lived embedding).
+    pub fn create_in_ram() -> Result<Index> {
+        let fields = Fields::new()?;
+        let inner = tantivy::Index::create_in_ram(fields.schema().clone());
+        Index::wrap(inner, fields, None)
+    }
+
+    /// True when `dir` holds an index (of any schema version).
+    pub fn exists(dir: impl AsRef<Path>) -> bool {
+        dir.as_ref().join("meta.json").is_file()
+    }
+
+    /// Opens the index in `dir`.
+    ///
+    /// Fails with [`Error::IndexNotFound`] when there is none, and with
+    /// [`Error::SchemaMismatch`] when it was built with another schema version.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Index> {
+        let dir = dir.as_ref();
+        if !Index::exists(dir) {
+            return Err(Error::IndexNotFound {
+                dir: dir.to_path_buf(),
+            });
+        }
+        let fields = Fields::new()?;
+        let inner = tantivy::Index::open_in_dir(dir)?;
+        let found = inner
+            .load_metas()?
+            .payload
+            .and_then(|p| serde_json::from_str::<Payload>(&p).ok())
+            .map(|p| p.gazette_schema)
+            .unwrap_or(0);
+        if found != fields.spec.version || inner.schema() != *fields.schema() {
+            return Err(Error::SchemaMismatch {
+                dir: dir.to_path_buf(),
+                found,
+                expected: fields.spec.version,
+            });
+        }
+        Index::wrap(inner, fields, Some(dir.to_path_buf()))
+    }
+
+    /// Creates a new index in `dir` (created if needed); fails if one is already there.
+    pub fn create(dir: impl AsRef<Path>) -> Result<Index> {
+        let dir = dir.as_ref();
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let fields = Fields::new()?;
+        let inner = tantivy::Index::create_in_dir(dir, fields.schema().clone())?;
+        let index = Index::wrap(inner, fields, Some(dir.to_path_buf()))?;
+        // An initial commit records the schema version, so that even an empty index opens.
+        index.writer()?.commit()?;
+        Ok(index)
+    }
+
+    /// Opens the index in `dir`, creating it when there is none.
+    pub fn open_or_create(dir: impl AsRef<Path>) -> Result<Index> {
+        if Index::exists(&dir) {
+            Index::open(dir)
+        } else {
+            Index::create(dir)
+        }
+    }
+
+    /// Deletes the index in `dir` (only files an index holds) and creates an empty one: for
+    /// `--full` rebuilds, including of an index with another schema version.
+    pub fn recreate(dir: impl AsRef<Path>) -> Result<Index> {
+        let dir = dir.as_ref();
+        if Index::exists(dir) {
+            // Taking the lock first means a running writer is never pulled from under.
+            if dir.join(".tantivy-writer.lock").exists() {
+                if let Ok(index) = tantivy::Index::open_in_dir(dir) {
+                    if let Err(TantivyError::LockFailure(LockError::LockBusy, _)) =
+                        index.writer::<TantivyDocument>(MIN_MEMORY_PER_THREAD_BYTES)
+                    {
+                        return Err(Error::IndexLocked {
+                            dir: dir.to_path_buf(),
+                        });
+                    }
+                }
+            }
+            for entry in std::fs::read_dir(dir)
+                .map_err(|e| Error::io(dir, e))?
+                .flatten()
+            {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let ours = name == "meta.json"
+                    || name == ".managed.json"
+                    || name.starts_with("gazette-")
+                    || name.ends_with(".idx")
+                    || name.ends_with(".pos")
+                    || name.ends_with(".term")
+                    || name.ends_with(".store")
+                    || name.ends_with(".fast")
+                    || name.ends_with(".fieldnorm")
+                    || name.ends_with(".del")
+                    || name.ends_with(".tantivy-writer.lock")
+                    || name.ends_with(".tantivy-meta.lock");
+                if ours && entry.path().is_file() {
+                    std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+                }
+            }
+        }
+        Index::create(dir)
+    }
+
+    fn wrap(inner: tantivy::Index, fields: Fields, dir: Option<PathBuf>) -> Result<Index> {
+        schema::register_analyzers(inner.tokenizers());
+        // On disk, the reader follows commits made by other processes (a nightly reindex)
+        // on its own; our own commits reload it explicitly, so tests see them at once.
+        let policy = if dir.is_some() {
+            ReloadPolicy::OnCommitWithDelay
+        } else {
+            ReloadPolicy::Manual
+        };
+        let reader = inner.reader_builder().reload_policy(policy).try_into()?;
+        Ok(Index {
+            inner,
+            reader,
+            fields: Arc::new(fields),
+            dir,
+        })
+    }
+
+    /// The directory of an on-disk index.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Number of live documents in the last loaded commit.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Makes the latest commit (of this or another process) visible to searches now.
+    pub fn reload(&self) -> Result<()> {
+        Ok(self.reader.reload()?)
+    }
+
+    /// A writer with the default memory budget ([`WRITER_MEMORY_BYTES`]) and one indexing
+    /// thread per core (at most 8). There is one writer per index at a time: a second one,
+    /// in this process or another, fails with [`Error::IndexLocked`].
+    pub fn writer(&self) -> Result<Writer<'_>> {
+        self.writer_with(WRITER_MEMORY_BYTES, 0)
+    }
+
+    /// A writer with an explicit memory budget (bytes, all threads together) and number of
+    /// indexing threads (0: one per core, at most 8). The budget is raised to tantivy's
+    /// minimum of 15 MB per thread when lower.
+    pub fn writer_with(&self, memory_bytes: usize, threads: usize) -> Result<Writer<'_>> {
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        let threads = if threads == 0 { cores.min(8) } else { threads };
+        let per_thread = (memory_bytes / threads).max(MIN_MEMORY_PER_THREAD_BYTES);
+        let opts = tantivy::indexer::IndexWriterOptions::builder()
+            .memory_budget_per_thread(per_thread)
+            .num_worker_threads(threads)
+            .build();
+        let inner: IndexWriter = match self.inner.writer_with_options(opts) {
+            Ok(w) => w,
+            Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
+                return Err(Error::IndexLocked {
+                    dir: self.dir.clone().unwrap_or_default(),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let manifest = self.manifest()?;
+        Ok(Writer {
+            index: self,
+            inner,
+            manifest,
+        })
+    }
+
+    /// The manifest of the last commit: which files the index holds documents of.
+    pub fn manifest(&self) -> Result<Manifest> {
+        let (Some(dir), Some(name)) = (&self.dir, self.payload()?.and_then(|p| p.manifest)) else {
+            return Ok(Manifest::default());
+        };
+        Manifest::read(dir, &name)
+    }
+
+    fn payload(&self) -> Result<Option<Payload>> {
+        Ok(self
+            .inner
+            .load_metas()?
+            .payload
+            .and_then(|p| serde_json::from_str(&p).ok()))
+    }
+
+    /// The stored document with this id.
+    pub fn get(&self, id: &str) -> Result<Document> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(
+            &q,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )?;
+        let (_, addr) = top
+            .first()
+            .ok_or_else(|| Error::DocumentNotFound { id: id.to_string() })?;
+        let t: TantivyDocument = searcher.doc(*addr)?;
+        Ok(convert::from_tantivy(&self.fields, &t))
+    }
+
+    /// Statistics of the index as loaded now.
+    pub fn stats(&self) -> Result<IndexStats> {
+        let searcher = self.reader.searcher();
+        let size_bytes = match &self.dir {
+            Some(dir) => std::fs::read_dir(dir)
+                .map_err(|e| Error::io(dir, e))?
+                .flatten()
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum(),
+            None => 0,
+        };
+        let last_run = match &self.dir {
+            Some(dir) => std::fs::read(dir.join(LAST_RUN_FILE))
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok()),
+            None => None,
+        };
+        Ok(IndexStats {
+            documents: searcher.num_docs(),
+            segments: searcher.segment_readers().len(),
+            size_bytes,
+            schema_version: self.fields.spec.version,
+            files: self.manifest()?.files.len(),
+            last_run,
+        })
+    }
+
+    pub(crate) fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    pub(crate) fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    pub(crate) fn tantivy(&self) -> &tantivy::Index {
+        &self.inner
+    }
+}
+
+/// Figures about an index, for `gazette stats`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexStats {
+    /// Live documents.
+    pub documents: u64,
+    /// tantivy segments.
+    pub segments: usize,
+    /// Bytes on disk (0 in RAM).
+    pub size_bytes: u64,
+    /// Schema version.
+    pub schema_version: u32,
+    /// Source files recorded in the manifest.
+    pub files: usize,
+    /// The report of the last reindex run, when there was one.
+    pub last_run: Option<serde_json::Value>,
+}
+
+/// The one writer of an index. Changes become visible to searches at [`Writer::commit`].
+pub struct Writer<'a> {
+    index: &'a Index,
+    inner: IndexWriter,
+    manifest: Manifest,
+}
+
+impl Writer<'_> {
+    /// Adds a document, replacing any document with the same id.
+    pub fn add(&mut self, doc: &Document) -> Result<()> {
+        let f = &self.index.fields;
+        self.inner.delete_term(Term::from_field_text(f.id, &doc.id));
+        self.inner.add_document(convert::to_tantivy(f, doc))?;
+        Ok(())
+    }
+
+    /// Deletes the document with this id (if any).
+    pub fn delete(&mut self, id: &str) {
+        self.inner
+            .delete_term(Term::from_field_text(self.index.fields.id, id));
+    }
+
+    /// Deletes every document that came from this source file.
+    pub(crate) fn delete_file(&mut self, path: &Path) {
+        self.inner.delete_term(Term::from_field_text(
+            self.index.fields.path,
+            &path.to_string_lossy(),
+        ));
+    }
+
+    /// Deletes every document and forgets every file.
+    pub fn delete_all(&mut self) -> Result<()> {
+        self.inner.delete_all_documents()?;
+        self.manifest = Manifest::default();
+        Ok(())
+    }
+
+    /// Commits: makes all changes durable and visible, together with the manifest.
+    pub fn commit(&mut self) -> Result<()> {
+        let version = self.index.fields.spec.version;
+        let mut prepared = self.inner.prepare_commit()?;
+        let manifest_name = match &self.index.dir {
+            Some(dir) => {
+                let name = Manifest::file_name(prepared.opstamp());
+                self.manifest.write(dir, &name)?;
+                Some(name)
+            }
+            None => None,
+        };
+        let payload = Payload {
+            gazette_schema: version,
+            manifest: manifest_name.clone(),
+        };
+        prepared.set_payload(&serde_json::to_string(&payload).expect("payload serializes"));
+        prepared.commit()?;
+        if let (Some(dir), Some(name)) = (&self.index.dir, &manifest_name) {
+            Manifest::remove_others(dir, name);
+        }
+        self.index.reader.reload()?;
+        Ok(())
+    }
+
+    /// Drops every change since the last commit.
+    pub fn rollback(&mut self) -> Result<()> {
+        self.inner.rollback()?;
+        self.manifest = self.index.manifest()?;
+        Ok(())
+    }
+
+    pub(crate) fn save_last_run(&self, report: &ReindexReport) {
+        if let Some(dir) = &self.index.dir {
+            if let Ok(json) = serde_json::to_vec_pretty(report) {
+                let tmp = dir.join(format!("{LAST_RUN_FILE}.tmp"));
+                if std::fs::write(&tmp, json).is_ok() {
+                    let _ = std::fs::rename(tmp, dir.join(LAST_RUN_FILE));
+                }
+            }
+        }
+    }
+
+    /// Waits for background merges to finish (call before the process exits).
+    pub fn finish(self) -> Result<()> {
+        self.inner.wait_merging_threads()?;
+        Ok(())
+    }
+}

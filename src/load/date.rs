@@ -1,0 +1,192 @@
+//! Publication dates in the forms news sources use.
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+/// Parses a date in one of the usual forms: RFC 3339, RFC 2822, `2016-03-05`,
+/// `March 5, 2016`, `5 March 2016` (with or without a weekday, abbreviated months too), and
+/// naive date-times, taken as UTC. A day without a time becomes midnight UTC.
+///
+/// ```
+/// use gazette::load::parse_date;
+/// let d = parse_date("March 5, 2016").unwrap();
+/// assert_eq!(d.to_rfc3339(), "2016-03-05T00:00:00+00:00");
+/// assert_eq!(parse_date("5 March 2016"), Some(d));
+/// assert!(parse_date("next Tuesday").is_none());
+/// ```
+pub fn parse_date(input: &str) -> Option<DateTime<Utc>> {
+    let s = input.trim();
+    if s.is_empty() || s.len() > 64 {
+        return None;
+    }
+    parse_any(s).filter(|d| (1000..=2200).contains(&d.year()))
+}
+
+fn parse_any(s: &str) -> Option<DateTime<Utc>> {
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Some(d.with_timezone(&Utc));
+    }
+    if let Ok(d) = DateTime::parse_from_rfc2822(s) {
+        return Some(d.with_timezone(&Utc));
+    }
+    // ISO forms with an offset but a space instead of `T`, or without seconds.
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%:z",
+        "%Y-%m-%dT%H:%M%:z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+    ] {
+        if let Ok(d) = DateTime::parse_from_str(s, fmt) {
+            return Some(d.with_timezone(&Utc));
+        }
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(Utc.from_utc_datetime(&d));
+        }
+    }
+    let cleaned = clean_prose_date(s);
+    for fmt in [
+        "%Y-%m-%d",
+        "%Y/%m/%d",
+        "%Y%m%d",
+        "%B %d, %Y",
+        "%B %d %Y",
+        "%b %d, %Y",
+        "%b %d %Y",
+        "%d %B %Y",
+        "%d %b %Y",
+        "%d %B, %Y",
+        "%B %Y",
+    ] {
+        if let Ok(d) = NaiveDate::parse_from_str(&cleaned, fmt) {
+            if d.year() < 1000 {
+                continue;
+            }
+            return Some(midnight(d));
+        }
+    }
+    // `%B %Y` needs a day for chrono: try "March 2016" as the first of the month.
+    if let Ok(d) = NaiveDate::parse_from_str(&format!("1 {cleaned}"), "%d %B %Y") {
+        return Some(midnight(d));
+    }
+    None
+}
+
+/// Parses a JSON number as a Unix timestamp in seconds or, when too large for that, in
+/// milliseconds.
+pub(crate) fn from_unix(n: i64) -> Option<DateTime<Utc>> {
+    let secs = if n.abs() > 100_000_000_000 {
+        n / 1000
+    } else {
+        n
+    };
+    Utc.timestamp_opt(secs, 0).single()
+}
+
+fn midnight(d: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists"))
+}
+
+/// Drops a leading weekday, ordinal suffixes (`5th`) and the dots of abbreviations
+/// (`Sept.`), so that the prose formats above match.
+fn clean_prose_date(s: &str) -> String {
+    const WEEKDAYS: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let mut words: Vec<String> = s
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_string())
+        .collect();
+    if let Some(first) = words.first() {
+        let w = first.trim_end_matches(',').to_lowercase();
+        if WEEKDAYS
+            .iter()
+            .any(|d| *d == w || (w.len() >= 3 && d.starts_with(&w) && w.len() <= 4))
+        {
+            words.remove(0);
+        }
+    }
+    let words: Vec<String> = words
+        .into_iter()
+        .map(|w| {
+            let w = w.replace('.', "");
+            let w = if w.to_lowercase().starts_with("sept") {
+                w.replacen("ept", "ep", 1)
+            } else {
+                w
+            };
+            // 5th, 1st, 22nd, 3rd
+            let trimmed = w.trim_end_matches(',');
+            let comma = if w.ends_with(',') { "," } else { "" };
+            for suffix in ["st", "nd", "rd", "th"] {
+                if let Some(num) = trimmed.strip_suffix(suffix) {
+                    if !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()) {
+                        return format!("{num}{comma}");
+                    }
+                }
+            }
+            w
+        })
+        .collect();
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_forms() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("2016-03-05", Some("2016-03-05T00:00:00Z")),
+            ("2016-03-05T14:30:00Z", Some("2016-03-05T14:30:00Z")),
+            ("2016-03-05T14:30:00+01:00", Some("2016-03-05T13:30:00Z")),
+            ("2016-03-05T14:30:00", Some("2016-03-05T14:30:00Z")),
+            ("2016-03-05 14:30:00", Some("2016-03-05T14:30:00Z")),
+            (
+                "Sat, 05 Mar 2016 14:30:00 +0000",
+                Some("2016-03-05T14:30:00Z"),
+            ),
+            ("March 5, 2016", Some("2016-03-05T00:00:00Z")),
+            ("Mar. 5, 2016", Some("2016-03-05T00:00:00Z")),
+            ("Sept. 22, 2015", Some("2015-09-22T00:00:00Z")),
+            ("Thursday, March 5th, 2016", Some("2016-03-05T00:00:00Z")),
+            ("5 March 2016", Some("2016-03-05T00:00:00Z")),
+            ("5 Mar 2016", Some("2016-03-05T00:00:00Z")),
+            ("March 2016", Some("2016-03-01T00:00:00Z")),
+            ("2016/03/05", Some("2016-03-05T00:00:00Z")),
+            ("", None),
+            ("yesterday", None),
+            ("2016-13-45", None),
+        ];
+        for (input, want) in cases {
+            let got =
+                parse_date(input).map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            assert_eq!(got.as_deref(), *want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn unix_seconds_and_millis() {
+        assert_eq!(
+            from_unix(1_457_136_000).unwrap().to_rfc3339(),
+            "2016-03-05T00:00:00+00:00"
+        );
+        assert_eq!(
+            from_unix(1_457_136_000_000).unwrap().to_rfc3339(),
+            "2016-03-05T00:00:00+00:00"
+        );
+    }
+}

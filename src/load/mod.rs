@@ -1,0 +1,305 @@
+//! Files and folders to [`Document`]s: walking, format detection, decoding and parsing of
+//! plain text, HTML, JSON/JSONL and Markdown.
+//!
+//! This module knows nothing of tantivy or of the index. A bad file is never an `Err` of the
+//! whole batch: [`load_bytes`] returns what it could read plus [`LoadWarning`]s naming the file
+//! (and line), and the caller goes on with the next file.
+
+mod date;
+mod html;
+mod json;
+mod markdown;
+mod text;
+mod walk;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use date::parse_date;
+pub use walk::{SourceFile, WalkOptions, walk};
+
+use crate::document::Document;
+use crate::error::{Error, FileProblem};
+
+/// A source format Gazette reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Plain text: title line (optionally repeated), optional dateline, paragraphs.
+    Text,
+    /// An HTML page.
+    Html,
+    /// A JSON object, an array of objects, or an object holding an array of objects.
+    Json,
+    /// One JSON object per line (`.jsonl`, `.ndjson`).
+    JsonLines,
+    /// Markdown with optional front matter.
+    Markdown,
+}
+
+impl Format {
+    /// The format for a file name's extension: `Ok(Some)` when known, `Ok(None)` when there is
+    /// no extension (the content decides, see [`Format::sniff`]), `Err(())` when the extension
+    /// is one Gazette does not read.
+    ///
+    /// ```
+    /// use gazette::load::Format;
+    /// use std::path::Path;
+    /// assert_eq!(Format::from_path(Path::new("a/b.htm")), Ok(Some(Format::Html)));
+    /// assert_eq!(Format::from_path(Path::new("notes")), Ok(None));
+    /// assert_eq!(Format::from_path(Path::new("scan.pdf")), Err(()));
+    /// ```
+    #[allow(clippy::result_unit_err)]
+    pub fn from_path(path: &Path) -> Result<Option<Format>, ()> {
+        let Some(ext) = path.extension() else {
+            return Ok(None);
+        };
+        let ext = ext.to_string_lossy().to_ascii_lowercase();
+        Ok(Some(match ext.as_str() {
+            "txt" | "text" => Format::Text,
+            "html" | "htm" | "xhtml" => Format::Html,
+            "json" => Format::Json,
+            "jsonl" | "ndjson" => Format::JsonLines,
+            "md" | "markdown" => Format::Markdown,
+            _ => return Err(()),
+        }))
+    }
+
+    /// Guesses the format of bytes that came without a telling extension; `None` for binary.
+    ///
+    /// ```
+    /// use gazette::load::Format;
+    /// assert_eq!(Format::sniff(b"<!DOCTYPE html><html>"), Some(Format::Html));
+    /// assert_eq!(Format::sniff(b"{\"a\":1}\n{\"a\":2}\n"), Some(Format::JsonLines));
+    /// assert_eq!(Format::sniff(b"Title\n\nBody"), Some(Format::Text));
+    /// assert_eq!(Format::sniff(b"\x89PNG\r\n\x1a\n\0\0"), None);
+    /// ```
+    pub fn sniff(bytes: &[u8]) -> Option<Format> {
+        if looks_binary(bytes) {
+            return None;
+        }
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
+        let trimmed = head.trim_start_matches('\u{feff}').trim_start();
+        let lower = trimmed.to_ascii_lowercase();
+        if lower.starts_with("<!doctype html")
+            || lower.starts_with("<html")
+            || lower.starts_with("<?xml") && lower.contains("<html")
+        {
+            return Some(Format::Html);
+        }
+        if trimmed.starts_with('[') {
+            return Some(Format::Json);
+        }
+        if trimmed.starts_with('{') {
+            let lines = trimmed
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .take(3)
+                .collect::<Vec<_>>();
+            let jsonl = lines.len() > 1
+                && lines
+                    .iter()
+                    .all(|l| l.trim_start().starts_with('{') && l.trim_end().ends_with('}'));
+            return Some(if jsonl {
+                Format::JsonLines
+            } else {
+                Format::Json
+            });
+        }
+        if trimmed.starts_with("---\n")
+            || trimmed.starts_with("---\r\n")
+            || trimmed.starts_with("# ")
+        {
+            return Some(Format::Markdown);
+        }
+        Some(Format::Text)
+    }
+}
+
+/// A problem with one file (or one line of it) that did not stop the batch.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LoadWarning {
+    /// The file.
+    pub path: PathBuf,
+    /// The 1-based line, for JSONL.
+    pub line: Option<usize>,
+    /// What is wrong.
+    #[serde(serialize_with = "serialize_display")]
+    pub problem: FileProblem,
+}
+
+fn serialize_display<S: serde::Serializer, T: std::fmt::Display>(
+    v: &T,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+impl LoadWarning {
+    fn new(path: &Path, line: Option<usize>, problem: FileProblem) -> LoadWarning {
+        LoadWarning {
+            path: path.to_path_buf(),
+            line,
+            problem,
+        }
+    }
+
+    /// The same as an [`Error::BadFile`], for callers that report it as an error.
+    pub fn to_error(&self) -> Error {
+        Error::BadFile {
+            path: self.path.clone(),
+            line: self.line,
+            problem: self.problem.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for LoadWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.to_error().fmt(f)
+    }
+}
+
+/// What [`load_bytes`] made of one file.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The documents read, in file order.
+    pub documents: Vec<Document>,
+    /// Problems met; documents that could be read are still in `documents`.
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// Reads one file's bytes as documents.
+///
+/// `id_base` is the file's id (its path relative to the indexed root); multi-record files
+/// append `#N`. `path` is recorded on the documents and named in warnings. `format` of `None`
+/// means: sniff the content (binary content gives no documents and a
+/// [`FileProblem::Binary`] warning).
+///
+/// ```
+/// use gazette::load::{Format, load_bytes};
+/// use std::path::Path;
+/// let text = "China cyber attacks\nChina cyber attacks\n\nWASHINGTON — Officials met.\n";
+/// let loaded = load_bytes(text.as_bytes(), Some(Format::Text), "a.txt", Path::new("a.txt"));
+/// let doc = &loaded.documents[0];
+/// assert_eq!(doc.title, "China cyber attacks");
+/// assert_eq!(doc.dateline.as_deref(), Some("WASHINGTON"));
+/// assert_eq!(doc.body, "Officials met.");
+/// ```
+pub fn load_bytes(bytes: &[u8], format: Option<Format>, id_base: &str, path: &Path) -> Loaded {
+    let mut loaded = Loaded::default();
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        loaded
+            .warnings
+            .push(LoadWarning::new(path, None, FileProblem::Empty));
+        return loaded;
+    }
+    let format = match format {
+        Some(f) => f,
+        None => match Format::sniff(bytes) {
+            Some(f) => f,
+            None => {
+                loaded
+                    .warnings
+                    .push(LoadWarning::new(path, None, FileProblem::Binary));
+                return loaded;
+            }
+        },
+    };
+    let ctx = Ctx { id_base, path };
+    match format {
+        Format::Html => html::load(bytes, &ctx, &mut loaded),
+        other => {
+            let text = decode_text(bytes, path, &mut loaded.warnings);
+            match other {
+                Format::Text => text::load(&text, &ctx, &mut loaded),
+                Format::Markdown => markdown::load(&text, &ctx, &mut loaded),
+                Format::Json => json::load_json(&text, &ctx, &mut loaded),
+                Format::JsonLines => json::load_lines(&text, &ctx, &mut loaded),
+                Format::Html => unreachable!("handled above"),
+            }
+        }
+    }
+    for doc in &mut loaded.documents {
+        doc.path = Some(path.to_path_buf());
+        doc.update_hash();
+    }
+    loaded
+}
+
+/// Reads a file from disk and loads it; an unreadable file is a warning-free `Err`.
+///
+/// ```no_run
+/// let loaded = gazette::load::load_file(std::path::Path::new("corpus-sample/china-cyber-attacks.txt"), "china-cyber-attacks.txt")?;
+/// assert_eq!(loaded.documents[0].title, "China cyber attacks");
+/// # Ok::<(), gazette::Error>(())
+/// ```
+pub fn load_file(path: &Path, id_base: &str) -> Result<Loaded, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let format = Format::from_path(path).ok().flatten();
+    Ok(load_bytes(&bytes, format, id_base, path))
+}
+
+/// What every format parser needs to know about the file.
+pub(crate) struct Ctx<'a> {
+    pub id_base: &'a str,
+    pub path: &'a Path,
+}
+
+impl Ctx<'_> {
+    fn warn(&self, loaded: &mut Loaded, line: Option<usize>, problem: FileProblem) {
+        loaded
+            .warnings
+            .push(LoadWarning::new(self.path, line, problem));
+    }
+
+    /// The id of the `n`-th (1-based) record of a multi-record file.
+    fn record_id(&self, n: usize) -> String {
+        format!("{}#{n}", self.id_base)
+    }
+}
+
+/// UTF-8 (BOM stripped) when valid, else Windows-1252 with an [`FileProblem::InvalidUtf8`]
+/// warning: the text is kept, not dropped.
+fn decode_text(bytes: &[u8], path: &Path, warnings: &mut Vec<LoadWarning>) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.replace("\r\n", "\n"),
+        Err(e) => {
+            warnings.push(LoadWarning::new(
+                path,
+                None,
+                FileProblem::InvalidUtf8 {
+                    byte: e.valid_up_to(),
+                },
+            ));
+            let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            s.replace("\r\n", "\n")
+        }
+    }
+}
+
+/// NUL bytes in the first 8 KiB mean binary, as git and ripgrep decide.
+fn looks_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+/// Collapses runs of blank lines to one, trims trailing spaces and outer blank lines.
+pub(crate) fn tidy_paragraphs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0usize;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.trim().is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(line);
+    }
+    out
+}

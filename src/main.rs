@@ -1,0 +1,35 @@
+//! The `gazette` command: parse arguments, run, map the outcome to an exit code
+//! (0: found / done, 1: nothing found / done with problems, 2: error).
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match cli::run() {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(err) => {
+            // `gazette search ... | head` closing the pipe is not an error.
+            if err.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            let chain: Vec<String> = err.chain().map(|c| c.to_string()).collect();
+            eprintln!("gazette: error: {}", dedup_chain(&chain));
+            ExitCode::from(cli::Status::Error as u8)
+        }
+    }
+}
+
+/// Joins the cause chain on one line, leaving out causes already quoted by their parent.
+fn dedup_chain(chain: &[String]) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for c in chain {
+        if !out.iter().any(|o| o.contains(c.as_str())) {
+            out.push(c);
+        }
+    }
+    out.join(": ")
+}

@@ -1,0 +1,292 @@
+//! Search: a [`SearchRequest`] becomes a tantivy query, runs against the index, and the top
+//! hits come back with highlighted titles and passages.
+
+mod syntax;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, QueryParserError};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use crate::error::{Error, Result};
+use crate::highlight::{
+    DEFAULT_PASSAGE_CHARS, DEFAULT_PASSAGES, Highlighted, Highlighter, Passage,
+};
+use crate::index::Index;
+use crate::schema::{self, Fields};
+
+/// Default number of hits per page.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// A search, built with chained setters and run with [`SearchRequest::execute`] (or
+/// [`Index::search`]).
+///
+/// ```
+/// use gazette::{Document, Index, SearchRequest};
+/// let index = Index::create_in_ram()?;
+/// let mut w = index.writer()?;
+/// w.add(&Document::new("1", "Cyber talks", "China and the U.S. discussed cyber attacks."))?;
+/// w.add(&Document::new("2", "Trade talks", "Tariffs were discussed."))?;
+/// w.commit()?;
+/// let results = SearchRequest::new("cyber attack").limit(5).execute(&index)?;
+/// assert_eq!(results.total, 1);
+/// assert_eq!(results.hits[0].id, "1");
+/// assert_eq!(results.hits[0].passages[0].fragment.render("[", "]"), "China and the U.S. discussed [cyber attacks].");
+/// # Ok::<(), gazette::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    query: String,
+    limit: usize,
+    offset: usize,
+    match_any: bool,
+    passages: usize,
+    passage_chars: usize,
+}
+
+impl SearchRequest {
+    /// A request for `query` (Lucene-style syntax; empty or `*` matches everything).
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+            match_any: false,
+            passages: DEFAULT_PASSAGES,
+            passage_chars: DEFAULT_PASSAGE_CHARS,
+        }
+    }
+
+    /// Number of hits to return (default [`DEFAULT_LIMIT`]).
+    pub fn limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// Number of hits to skip, for paging.
+    pub fn offset(mut self, offset: usize) -> Self {
+        self.offset = offset;
+        self
+    }
+
+    /// Match documents with any of the words rather than all of them (the default).
+    pub fn match_any(mut self, any: bool) -> Self {
+        self.match_any = any;
+        self
+    }
+
+    /// Number of passages per hit (default [`DEFAULT_PASSAGES`]; 0 for none).
+    pub fn passages(mut self, n: usize) -> Self {
+        self.passages = n;
+        self
+    }
+
+    /// Maximum length of a passage in characters (default [`DEFAULT_PASSAGE_CHARS`]).
+    pub fn passage_chars(mut self, n: usize) -> Self {
+        self.passage_chars = n;
+        self
+    }
+
+    /// The query string.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// Runs the request.
+    pub fn execute(&self, index: &Index) -> Result<SearchResults> {
+        let fields = index.fields();
+        let query = self.parse(index)?;
+        let searcher = index.searcher();
+        let (top, total) = searcher.search(
+            &*query,
+            &(
+                TopDocs::with_limit(self.limit.max(1))
+                    .and_offset(self.offset)
+                    .order_by_score(),
+                Count,
+            ),
+        )?;
+        let top: Vec<(f32, DocAddress)> = if self.limit == 0 { Vec::new() } else { top };
+        let mut highlighter = Highlighter::new(
+            schema::english_analyzer(),
+            query_terms(&*query, fields, &searcher),
+            self.passage_chars,
+        );
+        let mut hits = Vec::with_capacity(top.len());
+        for (i, (score, addr)) in top.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            hits.push(hit(
+                fields,
+                &doc,
+                self.offset + i + 1,
+                score,
+                &mut highlighter,
+                self.passages,
+            ));
+        }
+        Ok(SearchResults {
+            query: self.query.clone(),
+            total,
+            offset: self.offset,
+            hits,
+        })
+    }
+
+    fn parse(&self, index: &Index) -> Result<Box<dyn Query>> {
+        let q = self.query.trim();
+        if q.is_empty() || q == "*" {
+            return Ok(Box::new(AllQuery));
+        }
+        let fields = index.fields();
+        let names: Vec<&str> = fields.schema().fields().map(|(_, e)| e.name()).collect();
+        syntax::check(q, &names)?;
+        let defaults = fields.default_fields();
+        let mut parser =
+            QueryParser::for_index(index.tantivy(), defaults.iter().map(|(f, _)| *f).collect());
+        for (f, boost) in &defaults {
+            parser.set_field_boost(*f, *boost);
+        }
+        if !self.match_any {
+            parser.set_conjunction_by_default();
+        }
+        match parser.parse_query(q) {
+            Ok(query) => Ok(query),
+            // A query of exclusions only (`-china`) means: everything but those.
+            Err(QueryParserError::AllButQueryForbidden) => {
+                let inner = parser
+                    .parse_query(&format!("* {q}"))
+                    .map_err(|e| self.invalid(e))?;
+                Ok(Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(AllQuery)),
+                    (Occur::Must, inner),
+                ])))
+            }
+            Err(e) => Err(self.invalid(e)),
+        }
+    }
+
+    fn invalid(&self, e: QueryParserError) -> Error {
+        match e {
+            QueryParserError::SyntaxError(_) => Error::QuerySyntax {
+                query: self.query.clone(),
+                position: 0,
+                message: "the query could not be parsed; check quotes, parentheses and operators"
+                    .into(),
+            },
+            other => Error::InvalidQuery {
+                query: self.query.clone(),
+                reason: other.to_string(),
+            },
+        }
+    }
+}
+
+impl Index {
+    /// Runs a search request.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        request.execute(self)
+    }
+}
+
+/// The answer to a [`SearchRequest`]. Its JSON form is the `--json` output of
+/// `gazette search` (see the README for the schema).
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    /// The query as given.
+    pub query: String,
+    /// Number of matching documents.
+    pub total: usize,
+    /// Hits skipped before the first returned.
+    pub offset: usize,
+    /// The hits of the page, best first.
+    pub hits: Vec<Hit>,
+}
+
+/// One matching document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// 1-based rank in the whole result list.
+    pub rank: usize,
+    /// Document id.
+    pub id: String,
+    /// BM25 score.
+    pub score: f32,
+    /// The title with the query's terms highlighted.
+    pub title: Highlighted,
+    /// Publication date.
+    #[serde(serialize_with = "date_opt")]
+    pub date: Option<DateTime<Utc>>,
+    /// Publisher.
+    pub source: Option<String>,
+    /// URL.
+    pub url: Option<String>,
+    /// Source file.
+    pub path: Option<String>,
+    /// Passages of the body that matched, in document order.
+    pub passages: Vec<Passage>,
+}
+
+fn date_opt<S: serde::Serializer>(
+    d: &Option<DateTime<Utc>>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        None => s.serialize_none(),
+    }
+}
+
+fn hit(
+    f: &Fields,
+    doc: &TantivyDocument,
+    rank: usize,
+    score: f32,
+    h: &mut Highlighter,
+    passages: usize,
+) -> Hit {
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    Hit {
+        rank,
+        id: text(f.id).unwrap_or_default(),
+        score,
+        title: h.highlight(&text(f.title).unwrap_or_default()),
+        date: doc
+            .get_first(f.date)
+            .and_then(|v| v.as_datetime())
+            .and_then(|d| Utc.timestamp_opt(d.into_timestamp_secs(), 0).single()),
+        source: text(f.source),
+        url: text(f.url),
+        path: text(f.path),
+        passages: h.passages(&text(f.body).unwrap_or_default(), passages),
+    }
+}
+
+/// The analyzed terms of the query on the text fields shown (title, lead, body), weighted by
+/// their inverse document frequency.
+fn query_terms(query: &dyn Query, f: &Fields, searcher: &Searcher) -> HashMap<String, f32> {
+    let mut terms: Vec<Term> = Vec::new();
+    query.query_terms(&mut |t, _| {
+        if [f.title, f.lead, f.body].contains(&t.field()) {
+            terms.push(t.clone());
+        }
+    });
+    let n = searcher.num_docs().max(1) as f32;
+    let mut out = HashMap::new();
+    for t in terms {
+        let value = t.value();
+        let Some(text) = value.as_str() else { continue };
+        let df = searcher.doc_freq(&t).unwrap_or(0) as f32;
+        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        let w = out.entry(text.to_string()).or_insert(0.0f32);
+        *w = w.max(idf);
+    }
+    out
+}
