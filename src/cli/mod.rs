@@ -271,7 +271,7 @@ fn cmd_index(
         eprintln!("gazette: warning: {w}");
     }
     for f in &report.failed {
-        eprintln!("gazette: failed: {}", f.reason);
+        eprintln!("gazette: failed: {f}");
     }
     if json {
         serde_json::to_writer_pretty(&mut *out, &report)?;

@@ -92,10 +92,10 @@ pub(crate) fn from_tantivy(f: &Fields, t: &TantivyDocument) -> Document {
         content_hash: text(f.content_hash).unwrap_or_default(),
         ..Document::default()
     };
-    if let Some(v) = t.get_first(f.extra) {
-        if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(OwnedValue::from(v)) {
-            doc.extra = map;
-        }
+    if let Some(v) = t.get_first(f.extra)
+        && let Ok(serde_json::Value::Object(map)) = serde_json::to_value(OwnedValue::from(v))
+    {
+        doc.extra = map;
     }
     if let Some(json) = text(f.enrichment) {
         doc.enrichment = serde_json::from_str(&json).unwrap_or_default();

@@ -18,7 +18,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
 pub use manifest::{FileEntry, Manifest};
-pub use reindex::{FileFailure, Progress, ReindexOptions, ReindexReport};
+pub use reindex::{FileFailure, Plan, Progress, ProgressFn, ReindexOptions, ReindexReport};
 
 use crate::document::Document;
 use crate::error::{Error, Result};
@@ -137,16 +137,14 @@ impl Index {
         let dir = dir.as_ref();
         if Index::exists(dir) {
             // Taking the lock first means a running writer is never pulled from under.
-            if dir.join(".tantivy-writer.lock").exists() {
-                if let Ok(index) = tantivy::Index::open_in_dir(dir) {
-                    if let Err(TantivyError::LockFailure(LockError::LockBusy, _)) =
-                        index.writer::<TantivyDocument>(MIN_MEMORY_PER_THREAD_BYTES)
-                    {
-                        return Err(Error::IndexLocked {
-                            dir: dir.to_path_buf(),
-                        });
-                    }
-                }
+            if dir.join(".tantivy-writer.lock").exists()
+                && let Ok(index) = tantivy::Index::open_in_dir(dir)
+                && let Err(TantivyError::LockFailure(LockError::LockBusy, _)) =
+                    index.writer::<TantivyDocument>(MIN_MEMORY_PER_THREAD_BYTES)
+            {
+                return Err(Error::IndexLocked {
+                    dir: dir.to_path_buf(),
+                });
             }
             for entry in std::fs::read_dir(dir)
                 .map_err(|e| Error::io(dir, e))?
@@ -406,12 +404,12 @@ impl Writer<'_> {
     }
 
     pub(crate) fn save_last_run(&self, report: &ReindexReport) {
-        if let Some(dir) = &self.index.dir {
-            if let Ok(json) = serde_json::to_vec_pretty(report) {
-                let tmp = dir.join(format!("{LAST_RUN_FILE}.tmp"));
-                if std::fs::write(&tmp, json).is_ok() {
-                    let _ = std::fs::rename(tmp, dir.join(LAST_RUN_FILE));
-                }
+        if let Some(dir) = &self.index.dir
+            && let Ok(json) = serde_json::to_vec_pretty(report)
+        {
+            let tmp = dir.join(format!("{LAST_RUN_FILE}.tmp"));
+            if std::fs::write(&tmp, json).is_ok() {
+                let _ = std::fs::rename(tmp, dir.join(LAST_RUN_FILE));
             }
         }
     }

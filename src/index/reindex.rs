@@ -18,6 +18,9 @@ use crate::load::{self, LoadWarning, SourceFile, WalkOptions};
 /// How many files are loaded in parallel before their documents go to the writer.
 const CHUNK_FILES: usize = 256;
 
+/// A progress callback, called from the indexing thread.
+pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
 /// Options of [`Index::reindex`].
 #[derive(Clone, Default)]
 pub struct ReindexOptions {
@@ -34,7 +37,7 @@ pub struct ReindexOptions {
     /// Commit after at least this many documents (0: only at the end).
     pub commit_every: usize,
     /// Called after each chunk of files.
-    pub progress: Option<Arc<dyn Fn(&Progress) + Send + Sync>>,
+    pub progress: Option<ProgressFn>,
     /// Set to stop early; what is done is committed and the report says `interrupted`.
     pub cancel: Option<Arc<AtomicBool>>,
 }
@@ -79,8 +82,30 @@ pub struct Progress {
 pub struct FileFailure {
     /// The file or folder.
     pub path: PathBuf,
-    /// Why.
+    /// Why (without the path).
     pub reason: String,
+}
+
+impl FileFailure {
+    /// A failure of `path` (used when the error names no path of its own).
+    fn new(path: PathBuf, error: Error) -> FileFailure {
+        match error {
+            Error::Io { path, source } => FileFailure {
+                path,
+                reason: source.to_string(),
+            },
+            other => FileFailure {
+                path,
+                reason: other.to_string(),
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for FileFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.reason)
+    }
 }
 
 /// What a run did. Files that failed are data here, not an error of the run.
@@ -216,10 +241,9 @@ impl Writer<'_> {
             let root = match root.canonicalize() {
                 Ok(r) => r,
                 Err(e) => {
-                    report.failed.push(FileFailure {
-                        path: root.clone(),
-                        reason: Error::io(root, e).to_string(),
-                    });
+                    report
+                        .failed
+                        .push(FileFailure::new(root.clone(), Error::io(root, e)));
                     continue;
                 }
             };
@@ -235,14 +259,7 @@ impl Writer<'_> {
                 })
                 .collect();
             for e in walked.errors {
-                let path = match &e {
-                    Error::Io { path, .. } => path.clone(),
-                    _ => root.clone(),
-                };
-                report.failed.push(FileFailure {
-                    path,
-                    reason: e.to_string(),
-                });
+                report.failed.push(FileFailure::new(root.clone(), e));
             }
             let seen: BTreeSet<&Path> = walked.files.iter().map(|f| f.path.as_path()).collect();
             // Files recorded under this root and not found any more lose their documents,
@@ -409,10 +426,10 @@ fn load_one(file: &SourceFile, manifest: &super::Manifest, full: bool) -> Outcom
     let bytes = match std::fs::read(&file.path) {
         Ok(b) => b,
         Err(e) => {
-            return Outcome::Failed(FileFailure {
-                path: file.path.clone(),
-                reason: Error::io(&file.path, e).to_string(),
-            });
+            return Outcome::Failed(FileFailure::new(
+                file.path.clone(),
+                Error::io(&file.path, e),
+            ));
         }
     };
     let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));

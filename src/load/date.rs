@@ -131,10 +131,11 @@ fn clean_prose_date(s: &str) -> String {
             let trimmed = w.trim_end_matches(',');
             let comma = if w.ends_with(',') { "," } else { "" };
             for suffix in ["st", "nd", "rd", "th"] {
-                if let Some(num) = trimmed.strip_suffix(suffix) {
-                    if !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()) {
-                        return format!("{num}{comma}");
-                    }
+                if let Some(num) = trimmed.strip_suffix(suffix)
+                    && !num.is_empty()
+                    && num.chars().all(|c| c.is_ascii_digit())
+                {
+                    return format!("{num}{comma}");
                 }
             }
             w

@@ -135,7 +135,7 @@ pub(crate) fn decode_html(bytes: &[u8]) -> String {
         let end = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
             .unwrap_or(rest.len());
-        encoding_rs::Encoding::for_label(rest[..end].as_bytes())
+        encoding_rs::Encoding::for_label(&rest.as_bytes()[..end])
     });
     match declared {
         // A page that says UTF-8 but is not is decoded as Windows-1252 rather than mangled.
@@ -248,10 +248,10 @@ fn json_ld_article(page: &Html) -> Value {
         match v {
             Value::Array(items) => items.into_iter().find_map(find),
             Value::Object(mut o) => {
-                if let Some(graph) = o.remove("@graph") {
-                    if let Some(found) = find(graph) {
-                        return Some(found);
-                    }
+                if let Some(graph) = o.remove("@graph")
+                    && let Some(found) = find(graph)
+                {
+                    return Some(found);
                 }
                 let v = Value::Object(o);
                 is_article(&v).then_some(v)

@@ -28,7 +28,9 @@ pub(super) fn load(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
     }
     let (heading, body) = render(markdown);
     if doc.title.is_empty() {
-        doc.title = heading.clone().unwrap_or_else(|| body.lines().next().unwrap_or("").to_string());
+        doc.title = heading
+            .clone()
+            .unwrap_or_else(|| body.lines().next().unwrap_or("").to_string());
     }
     let body = drop_first_line_if(&body, &doc.title);
     if doc.dateline.is_none() {

@@ -23,10 +23,10 @@ pub(super) fn load(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
     let rest: Vec<&str> = lines.collect();
     // The next non-empty line repeating the title is dropped (a common export format).
     let mut start = 0;
-    if let Some(i) = rest.iter().position(|l| !l.trim().is_empty()) {
-        if rest[i].trim() == title {
-            start = i + 1;
-        }
+    if let Some(i) = rest.iter().position(|l| !l.trim().is_empty())
+        && rest[i].trim() == title
+    {
+        start = i + 1;
     }
     let body = tidy_paragraphs(&rest[start..].join("\n"));
     let (dateline, body) = split_dateline(&body);

@@ -104,7 +104,7 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
                 continue;
             }
         };
-        if !entry.file_type().is_file() && !(opts.follow_symlinks && entry.path().is_file()) {
+        if !(entry.file_type().is_file() || opts.follow_symlinks && entry.path().is_file()) {
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());

@@ -75,13 +75,13 @@ pub(crate) fn check(query: &str, known_fields: &[&str]) -> Result<(), Error> {
                     if brackets.is_some() {
                         continue;
                     }
-                    if let Some((p, op)) = &pending_op {
-                        if word != "NOT" {
-                            return Err(err(
-                                *p,
-                                format!("{op} is followed by {word}; remove one of them"),
-                            ));
-                        }
+                    if let Some((p, op)) = &pending_op
+                        && word != "NOT"
+                    {
+                        return Err(err(
+                            *p,
+                            format!("{op} is followed by {word}; remove one of them"),
+                        ));
                     }
                     if word != "NOT" && !seen_term {
                         return Err(err(start, format!("{word} needs a term before it")));

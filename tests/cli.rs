@@ -1,0 +1,284 @@
+//! The `gazette` binary, run in temporary folders: every command, exit code and the
+//! fresh-clone bootstrap.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::prelude::*;
+use predicates::prelude::*;
+
+fn gazette(cwd: &Path) -> Command {
+    let mut c = Command::cargo_bin("gazette").unwrap();
+    c.current_dir(cwd)
+        .env_remove("GAZETTE_INDEX")
+        .env("NO_COLOR", "1");
+    c
+}
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus-sample")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+/// A temp folder with a small corpus `news/` already indexed into `idx/`.
+fn indexed() -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    let news = t.path().join("news");
+    fs::create_dir_all(&news).unwrap();
+    fs::write(
+        news.join("a.txt"),
+        "China cyber attacks\n\nWASHINGTON — Officials discussed cyber attacks and sanctions.",
+    )
+    .unwrap();
+    fs::write(news.join("b.md"), "---\ntitle: Grain corridor\ndate: 2023-07-20\nsource: Wire\n---\nUkraine exported grain through the corridor.").unwrap();
+    gazette(t.path())
+        .args(["index", "news", "--index", "idx", "--quiet"])
+        .assert()
+        .code(0);
+    t
+}
+
+#[test]
+fn fresh_clone_bootstrap_indexes_the_sample_first() {
+    let t = tempfile::tempdir().unwrap();
+    copy_dir(&sample(), &t.path().join("corpus-sample"));
+    gazette(t.path())
+        .args(["search", "cyber attacks"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("indexing corpus-sample/ first"))
+        .stdout(predicate::str::contains("China cyber attacks"))
+        .stdout(predicate::str::contains("STATE DEPARTMENT").not());
+    assert!(t.path().join(".gazette-index/meta.json").is_file());
+    // Second run: the index exists, no bootstrap message.
+    gazette(t.path())
+        .args(["search", "cyber attacks"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::is_empty());
+}
+
+#[test]
+fn search_exit_codes() {
+    let t = indexed();
+    gazette(t.path())
+        .args(["search", "cyber", "-i", "idx"])
+        .assert()
+        .code(0);
+    gazette(t.path())
+        .args(["search", "zanzibar", "-i", "idx"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("0 hits"));
+    gazette(t.path())
+        .args(["search", "\"cyber attacks", "-i", "idx"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "query syntax error at character 1: unclosed quote",
+        ));
+}
+
+#[test]
+fn no_index_is_a_one_line_error_naming_the_directory_and_the_fix() {
+    let t = tempfile::tempdir().unwrap();
+    let out = gazette(t.path())
+        .args(["search", "x", "--index", "missing"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("no index at missing")
+            && stderr.contains("gazette index PATH... --index missing"),
+        "{stderr}"
+    );
+    // Without corpus-sample/ here, the default location is not bootstrapped either.
+    gazette(t.path())
+        .args(["search", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no index at .gazette-index"));
+}
+
+#[test]
+fn json_output_structure() {
+    let t = indexed();
+    let out = gazette(t.path())
+        .args(["search", "cyber attacks", "-i", "idx", "--json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["query"], "cyber attacks");
+    let hit = &v["hits"][0];
+    assert_eq!(hit["id"], "a.txt");
+    assert_eq!(hit["rank"], 1);
+    assert!(hit["score"].as_f64().unwrap() > 0.0);
+    assert_eq!(hit["title"]["text"], "China cyber attacks");
+    assert_eq!(hit["title"]["highlights"], serde_json::json!([[6, 19]]));
+    assert!(hit["path"].as_str().unwrap().ends_with("a.txt"));
+    let p = &hit["passages"][0];
+    let text = p["text"].as_str().unwrap();
+    let (s, e) = (
+        p["highlights"][0][0].as_u64().unwrap() as usize,
+        p["highlights"][0][1].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        text.chars().skip(s).take(e - s).collect::<String>(),
+        "cyber attacks"
+    );
+    for key in ["date", "source", "url"] {
+        assert!(hit.get(key).is_some(), "{key} missing");
+    }
+}
+
+#[test]
+fn index_reports_bad_files_and_exits_1_but_indexes_the_rest() {
+    let t = tempfile::tempdir().unwrap();
+    let news = t.path().join("news");
+    fs::create_dir_all(&news).unwrap();
+    fs::write(news.join("good.txt"), "Good\n\nText.").unwrap();
+    fs::write(
+        news.join("feed.jsonl"),
+        "{\"title\":\"A\",\"body\":\"x\"}\n{oops\n",
+    )
+    .unwrap();
+    fs::write(news.join("empty.txt"), "").unwrap();
+    let a = gazette(t.path())
+        .args(["index", "news", "-i", "idx"])
+        .assert()
+        .code(1);
+    let out = a.get_output();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("feed.jsonl:2: invalid JSON"), "{stderr}");
+    assert!(stderr.contains("empty.txt: empty file"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("indexed 2 documents"), "{stdout}");
+    assert!(stdout.contains("1 files failed, 1 warnings"), "{stdout}");
+    gazette(t.path())
+        .args(["search", "text", "-i", "idx"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn index_json_report_dry_run_and_stats() {
+    let t = indexed();
+    fs::write(t.path().join("news/c.txt"), "New one\n\nMore text.").unwrap();
+    let out = gazette(t.path())
+        .args(["index", "news", "-i", "idx", "--dry-run", "--json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["dry_run"], true);
+    assert_eq!(v["added"], 1);
+    assert_eq!(v["unchanged"], 2);
+    assert!(v["plan"]["add"][0].as_str().unwrap().ends_with("c.txt"));
+    // The dry run changed nothing.
+    gazette(t.path())
+        .args(["search", "more", "-i", "idx"])
+        .assert()
+        .code(1);
+    gazette(t.path())
+        .args(["stats", "-i", "idx"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("documents:      2"))
+        .stdout(predicate::str::contains("schema version:"))
+        .stdout(predicate::str::contains("last run:       2 added"));
+}
+
+#[test]
+fn closed_pipe_is_not_an_error() {
+    let t = indexed();
+    for i in 0..40 {
+        fs::write(
+            t.path().join(format!("news/n{i}.txt")),
+            format!("Cyber {i}\n\nCyber news number {i}."),
+        )
+        .unwrap();
+    }
+    gazette(t.path())
+        .args(["index", "news", "-i", "idx", "-q"])
+        .assert()
+        .code(0);
+    let bin = assert_cmd::cargo::cargo_bin("gazette");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' search cyber -i idx -n 40 | head -1",
+            bin.display()
+        ))
+        .current_dir(t.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "",
+        "no broken-pipe message"
+    );
+}
+
+#[test]
+fn colors_only_when_asked_or_on_a_terminal() {
+    let t = indexed();
+    gazette(t.path())
+        .args(["search", "cyber", "-i", "idx"])
+        .assert()
+        .stdout(predicate::str::contains("\x1b[").not());
+    gazette(t.path())
+        .args(["search", "cyber", "-i", "idx", "--color", "always"])
+        .assert()
+        .stdout(predicate::str::contains("\x1b[1;33mcyber\x1b[0m"));
+}
+
+#[test]
+fn schema_mismatch_message_and_full_rebuild() {
+    let t = indexed();
+    let meta = t.path().join("idx/meta.json");
+    let text = fs::read_to_string(&meta).unwrap();
+    fs::write(
+        &meta,
+        text.replace("gazette_schema\\\":", "gazette_schema\\\":9"),
+    )
+    .unwrap();
+    gazette(t.path())
+        .args(["search", "cyber", "-i", "idx"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "rebuild it with `gazette index PATH... --index idx --full`",
+        ));
+    gazette(t.path())
+        .args(["index", "news", "-i", "idx", "--full", "-q"])
+        .assert()
+        .code(0);
+    gazette(t.path())
+        .args(["search", "cyber", "-i", "idx"])
+        .assert()
+        .code(0);
+}

@@ -1,0 +1,266 @@
+//! Index-then-search integration tests on temporary folders.
+
+use std::fs;
+use std::path::Path;
+
+use gazette::{Document, Error, Index, ReindexOptions, SearchRequest};
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+fn ids(index: &Index, q: &str) -> Vec<String> {
+    let r = index.search(&SearchRequest::new(q).limit(100)).unwrap();
+    let mut ids: Vec<String> = r.hits.into_iter().map(|h| h.id).collect();
+    ids.sort();
+    ids
+}
+
+/// Bumps the modification time, so that a rewrite within the same clock tick is noticed.
+fn touch_later(path: &Path) {
+    let f = fs::File::options().write(true).open(path).unwrap();
+    let t = f.metadata().unwrap().modified().unwrap() + std::time::Duration::from_secs(5);
+    f.set_modified(t).unwrap();
+}
+
+#[test]
+fn reindexing_replaces_by_id_and_removes_vanished_files() {
+    let corpus = tempfile::tempdir().unwrap();
+    let idx_dir = tempfile::tempdir().unwrap();
+    let root = corpus.path();
+    write(
+        root,
+        "a.txt",
+        "Sanctions on Iran\n\nWASHINGTON — The Treasury announced sanctions.",
+    );
+    write(
+        root,
+        "sub/b.md",
+        "---\ntitle: Grain deal\n---\nUkraine exports grain.",
+    );
+    write(
+        root,
+        "feed.jsonl",
+        "{\"title\":\"One\",\"body\":\"alpha record\"}\n{\"title\":\"Two\",\"body\":\"beta record\"}\n",
+    );
+    let index = Index::create(idx_dir.path()).unwrap();
+    let opts = ReindexOptions::new([root]);
+
+    let r = index.reindex(&opts).unwrap();
+    assert_eq!(
+        (
+            r.added,
+            r.updated,
+            r.removed,
+            r.unchanged,
+            r.documents_indexed
+        ),
+        (3, 0, 0, 0, 4)
+    );
+    assert_eq!(index.num_docs(), 4);
+    assert_eq!(ids(&index, "record"), ["feed.jsonl#1", "feed.jsonl#2"]);
+
+    // Same files again: nothing read, nothing duplicated.
+    let r = index.reindex(&opts).unwrap();
+    assert_eq!(
+        (r.added, r.updated, r.unchanged, r.documents_indexed),
+        (0, 0, 3, 0)
+    );
+    assert_eq!(index.num_docs(), 4);
+
+    // A changed file replaces its documents; a record that disappeared from it goes too.
+    write(
+        root,
+        "feed.jsonl",
+        "{\"title\":\"One\",\"body\":\"gamma record\"}\n",
+    );
+    touch_later(&root.join("feed.jsonl"));
+    let r = index.reindex(&opts).unwrap();
+    assert_eq!((r.updated, r.unchanged, r.documents_indexed), (1, 2, 1));
+    assert_eq!(index.num_docs(), 3);
+    assert_eq!(ids(&index, "gamma"), ["feed.jsonl#1"]);
+    assert!(ids(&index, "alpha").is_empty());
+    assert!(ids(&index, "beta").is_empty());
+
+    // A touched file with the same bytes is not reindexed.
+    touch_later(&root.join("a.txt"));
+    let r = index.reindex(&opts).unwrap();
+    assert_eq!((r.updated, r.unchanged, r.documents_indexed), (0, 3, 0));
+
+    // A vanished file loses its documents.
+    fs::remove_file(root.join("sub/b.md")).unwrap();
+    let r = index.reindex(&opts).unwrap();
+    assert_eq!(r.removed, 1);
+    assert_eq!(index.num_docs(), 2);
+    assert!(ids(&index, "grain").is_empty());
+    assert_eq!(index.manifest().unwrap().files.len(), 2);
+
+    // The index reopens with its manifest.
+    drop(index);
+    let index = Index::open(idx_dir.path()).unwrap();
+    assert_eq!(index.num_docs(), 2);
+    assert_eq!(index.manifest().unwrap().files.len(), 2);
+}
+
+#[test]
+fn a_missing_root_removes_nothing() {
+    let corpus = tempfile::tempdir().unwrap();
+    let idx_dir = tempfile::tempdir().unwrap();
+    let root = corpus.path().join("news");
+    write(&root, "a.txt", "Title\n\nBody text.");
+    let index = Index::create(idx_dir.path()).unwrap();
+    index.reindex(&ReindexOptions::new([&root])).unwrap();
+    fs::rename(&root, corpus.path().join("moved")).unwrap();
+    let r = index.reindex(&ReindexOptions::new([&root])).unwrap();
+    assert_eq!(r.removed, 0);
+    assert_eq!(r.failed.len(), 1);
+    assert!(r.failed[0].path.ends_with("news"), "{}", r.failed[0]);
+    assert_eq!(index.num_docs(), 1);
+}
+
+#[test]
+fn bad_files_do_not_stop_the_batch_nor_lose_documents() {
+    let corpus = tempfile::tempdir().unwrap();
+    let root = corpus.path();
+    write(root, "good.txt", "Good\n\nFine text.");
+    write(root, "empty.txt", "");
+    write(root, "bad.json", "{\"title\": ");
+    write(
+        root,
+        "feed.jsonl",
+        "{\"title\":\"A\",\"body\":\"x\"}\nnot json\n",
+    );
+    write(root, "scan.pdf", "%PDF-1.4");
+    let index = Index::create_in_ram().unwrap();
+    let r = index.reindex(&ReindexOptions::new([root])).unwrap();
+    assert_eq!(r.documents_indexed, 2);
+    assert_eq!(r.failed.len(), 2, "{:?}", r.failed);
+    assert_eq!(r.warnings.len(), 1);
+    assert_eq!(r.warnings[0].line, Some(2));
+    assert_eq!(r.skipped.get("unsupported format"), Some(&1));
+    assert_eq!(r.problem_count(), 3);
+
+    // A file that was good and turns bad keeps its previous documents.
+    write(root, "good.txt", "");
+    let r = index.reindex(&ReindexOptions::new([root])).unwrap();
+    assert!(r.failed.iter().any(|f| f.path.ends_with("good.txt")));
+    assert_eq!(ids(&index, "fine"), ["good.txt"]);
+}
+
+#[test]
+fn documents_added_by_hand_are_replaced_by_id() {
+    let index = Index::create_in_ram().unwrap();
+    let mut w = index.writer().unwrap();
+    w.add(&Document::new("x", "First version", "old text"))
+        .unwrap();
+    w.commit().unwrap();
+    w.add(&Document::new("x", "Second version", "new text"))
+        .unwrap();
+    w.commit().unwrap();
+    assert_eq!(index.num_docs(), 1);
+    assert_eq!(index.get("x").unwrap().title, "Second version");
+    w.delete("x");
+    w.commit().unwrap();
+    assert!(matches!(
+        index.get("x"),
+        Err(Error::DocumentNotFound { .. })
+    ));
+}
+
+#[test]
+fn schema_version_mismatch_is_refused_with_a_rebuild_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    Index::create(dir.path()).unwrap();
+    let meta = dir.path().join("meta.json");
+    let text = fs::read_to_string(&meta).unwrap();
+    let version = gazette::schema::version();
+    let tampered = text.replace(
+        &format!("gazette_schema\\\":{version}"),
+        "gazette_schema\\\":999",
+    );
+    assert_ne!(text, tampered, "payload format changed: {text}");
+    fs::write(&meta, tampered).unwrap();
+    match Index::open(dir.path()) {
+        Err(e @ Error::SchemaMismatch { found: 999, .. }) => {
+            let msg = e.to_string();
+            assert!(msg.contains("rebuild") && msg.contains("--full"), "{msg}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // --full (recreate) rebuilds it.
+    let index = Index::recreate(dir.path()).unwrap();
+    assert_eq!(index.num_docs(), 0);
+    Index::open(dir.path()).unwrap();
+}
+
+#[test]
+fn missing_index_and_locked_index_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nothing-here");
+    let err = Index::open(&missing).unwrap_err();
+    assert!(matches!(err, Error::IndexNotFound { .. }));
+    assert!(err.to_string().contains("nothing-here") && err.to_string().contains("gazette index"));
+
+    let index = Index::create(dir.path().join("idx")).unwrap();
+    let _w = index.writer().unwrap();
+    let other = Index::open(dir.path().join("idx")).unwrap();
+    let err = other.writer().err().expect("second writer must fail");
+    assert!(matches!(err, Error::IndexLocked { .. }), "{err}");
+    assert!(err.to_string().contains("locked"));
+    // Searching works while the writer is held.
+    assert_eq!(
+        other.search(&SearchRequest::new("anything")).unwrap().total,
+        0
+    );
+}
+
+#[test]
+fn search_paging_any_and_errors() {
+    let index = Index::create_in_ram().unwrap();
+    let mut w = index.writer().unwrap();
+    for i in 0..5 {
+        w.add(&Document::new(
+            format!("d{i}"),
+            format!("Report {i}"),
+            "nuclear talks with Iran",
+        ))
+        .unwrap();
+    }
+    w.add(&Document::new("other", "Trade", "tariffs on steel"))
+        .unwrap();
+    w.commit().unwrap();
+    let r = index
+        .search(&SearchRequest::new("nuclear").limit(2).offset(2))
+        .unwrap();
+    assert_eq!(r.total, 5);
+    assert_eq!(r.hits.iter().map(|h| h.rank).collect::<Vec<_>>(), [3, 4]);
+    assert_eq!(
+        index
+            .search(&SearchRequest::new("nuclear tariffs"))
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(
+        index
+            .search(&SearchRequest::new("nuclear tariffs").match_any(true))
+            .unwrap()
+            .total,
+        6
+    );
+    assert_eq!(
+        index.search(&SearchRequest::new("-nuclear")).unwrap().total,
+        1
+    );
+    assert_eq!(index.search(&SearchRequest::new("")).unwrap().total, 6);
+    let err = index
+        .search(&SearchRequest::new("nuclear AND (iran"))
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::QuerySyntax { position: 12, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("character 13"), "{err}");
+}
