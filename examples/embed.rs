@@ -16,19 +16,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Load and index a folder: per-file problems come back in the report, not as errors.
     let report = index.reindex(&ReindexOptions::new([&folder]))?;
-    println!(
-        "indexed {} documents from {folder} ({} problems)",
-        report.documents_indexed,
-        report.problem_count()
-    );
+    println!("indexed {} documents from {folder} ({} problems)", report.documents_indexed, report.problem_count());
 
     // Documents of your own go through the same writer and replace earlier ones by id.
     let mut writer = index.writer()?;
-    let mut memo = Document::new(
-        "memo-1",
-        "Internal memo on cyber norms",
-        "Our team reviewed the cyber agreement.",
-    );
+    let mut memo = Document::new("memo-1", "Internal memo on cyber norms", "Our team reviewed the cyber agreement.");
     memo.source = Some("internal".into());
     writer.add(&memo)?;
     writer.commit()?;
@@ -36,12 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let results = index.search(&SearchRequest::new(query).limit(5).passages(1))?;
     println!("{} hits", results.total);
     for hit in &results.hits {
-        println!(
-            "{:>2}. {} [{}]",
-            hit.rank,
-            hit.title.render("*", "*"),
-            hit.id
-        );
+        println!("{:>2}. {} [{}]", hit.rank, hit.title.render("*", "*"), hit.id);
         for p in &hit.passages {
             println!("    {}", p.fragment.render("*", "*"));
         }

@@ -49,17 +49,8 @@ pub struct Document {
 
 impl Document {
     /// A document with an id, a title and a body, and nothing else yet.
-    pub fn new(
-        id: impl Into<String>,
-        title: impl Into<String>,
-        body: impl Into<String>,
-    ) -> Document {
-        let mut doc = Document {
-            id: id.into(),
-            title: title.into(),
-            body: body.into(),
-            ..Document::default()
-        };
+    pub fn new(id: impl Into<String>, title: impl Into<String>, body: impl Into<String>) -> Document {
+        let mut doc = Document { id: id.into(), title: title.into(), body: body.into(), ..Document::default() };
         doc.update_hash();
         doc
     }
@@ -92,11 +83,7 @@ impl Document {
         if let Some(d) = self.date {
             h.update(&d.timestamp().to_le_bytes());
         }
-        h.update(
-            serde_json::Value::Object(self.extra.clone())
-                .to_string()
-                .as_bytes(),
-        );
+        h.update(serde_json::Value::Object(self.extra.clone()).to_string().as_bytes());
         self.content_hash = format!("{:016x}", h.digest());
     }
 }

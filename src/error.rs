@@ -122,10 +122,7 @@ impl Error {
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
+        Error::Io { path: path.into(), source }
     }
 }
 
@@ -159,9 +156,7 @@ impl fmt::Display for FileProblem {
             }
             FileProblem::InvalidJson(m) => write!(f, "invalid JSON: {m}"),
             FileProblem::NoText => f.write_str("record has no title and no body"),
-            FileProblem::TruncatedHtml => {
-                f.write_str("HTML is truncated (no closing </html>); indexed what was there")
-            }
+            FileProblem::TruncatedHtml => f.write_str("HTML is truncated (no closing </html>); indexed what was there"),
             FileProblem::Binary => f.write_str("binary content"),
         }
     }

@@ -46,12 +46,7 @@ impl Highlighted {
     pub fn char_highlights(&self) -> Vec<(usize, usize)> {
         self.highlights
             .iter()
-            .map(|r| {
-                (
-                    self.text[..r.start].chars().count(),
-                    self.text[..r.end].chars().count(),
-                )
-            })
+            .map(|r| (self.text[..r.start].chars().count(), self.text[..r.end].chars().count()))
             .collect()
     }
 
@@ -62,9 +57,7 @@ impl Highlighted {
     /// assert_eq!(h.render("[", "]"), "[cyber] attacks");
     /// ```
     pub fn render(&self, open: &str, close: &str) -> String {
-        let mut out = String::with_capacity(
-            self.text.len() + self.highlights.len() * (open.len() + close.len()),
-        );
+        let mut out = String::with_capacity(self.text.len() + self.highlights.len() * (open.len() + close.len()));
         let mut last = 0;
         for r in &self.highlights {
             out.push_str(&self.text[last..r.start]);
@@ -105,16 +98,8 @@ pub(crate) struct Highlighter {
 }
 
 impl Highlighter {
-    pub(crate) fn new(
-        analyzer: TextAnalyzer,
-        terms: HashMap<String, f32>,
-        max_chars: usize,
-    ) -> Highlighter {
-        Highlighter {
-            analyzer,
-            terms,
-            max_chars: max_chars.max(40),
-        }
+    pub(crate) fn new(analyzer: TextAnalyzer, terms: HashMap<String, f32>, max_chars: usize) -> Highlighter {
+        Highlighter { analyzer, terms, max_chars: max_chars.max(40) }
     }
 
     /// Byte ranges of `text` whose analyzed tokens are query terms, adjacent ones joined.
@@ -140,10 +125,7 @@ impl Highlighter {
     /// The whole text with its matches highlighted (for titles).
     pub(crate) fn highlight(&mut self, text: &str) -> Highlighted {
         let highlights = self.matches(text).into_iter().map(|(r, _)| r).collect();
-        Highlighted {
-            text: text.to_string(),
-            highlights,
-        }
+        Highlighted { text: text.to_string(), highlights }
     }
 
     /// Up to `n` passages of `body`, best first by the weight of distinct terms they hold,
@@ -188,10 +170,7 @@ impl Highlighter {
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.truncate(n);
         scored.sort_by_key(|s| s.1);
-        scored
-            .into_iter()
-            .map(|(_, si, ranges)| self.cut(body, sentences[si].clone(), ranges))
-            .collect()
+        scored.into_iter().map(|(_, si, ranges)| self.cut(body, sentences[si].clone(), ranges)).collect()
     }
 
     /// The sentence as a passage, cut to `max_chars` around its first highlight.
@@ -224,28 +203,16 @@ impl Highlighter {
             .filter(|r| r.start >= start && r.end <= end)
             .map(|r| (r.start as isize - shift) as usize..(r.end as isize - shift) as usize)
             .collect();
-        Passage {
-            fragment: Highlighted { text, highlights },
-            body_offset: start,
-        }
+        Passage { fragment: Highlighted { text, highlights }, body_offset: start }
     }
 }
 
 fn back_chars(s: &str, from: usize, n: usize) -> usize {
-    s[..from]
-        .char_indices()
-        .rev()
-        .nth(n.saturating_sub(1))
-        .map(|(i, _)| i)
-        .unwrap_or(0)
+    s[..from].char_indices().rev().nth(n.saturating_sub(1)).map(|(i, _)| i).unwrap_or(0)
 }
 
 fn forward_chars(s: &str, from: usize, n: usize) -> usize {
-    s[from..]
-        .char_indices()
-        .nth(n)
-        .map(|(i, _)| from + i)
-        .unwrap_or(s.len())
+    s[from..].char_indices().nth(n).map(|(i, _)| from + i).unwrap_or(s.len())
 }
 
 /// Moves `i` forward to the start of a word (not before `min`).
@@ -275,10 +242,9 @@ fn word_end(s: &str, i: usize, max: usize) -> usize {
 /// abbreviation or an initial; and at paragraph and line breaks.
 pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
     const ABBREVIATIONS: &[&str] = &[
-        "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Capt",
-        "Sgt", "Adm", "Maj", "Jr", "Sr", "No", "Inc", "Corp", "Ltd", "Co", "vs", "etc", "Jan",
-        "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "U.S", "U.K",
-        "U.N", "E.U", "Mt", "Ft", "Rev", "Hon", "approx",
+        "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Capt", "Sgt", "Adm", "Maj",
+        "Jr", "Sr", "No", "Inc", "Corp", "Ltd", "Co", "vs", "etc", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+        "Sep", "Sept", "Oct", "Nov", "Dec", "U.S", "U.K", "U.N", "E.U", "Mt", "Ft", "Rev", "Hon", "approx",
     ];
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -307,14 +273,9 @@ pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
             let after = text[end..].trim_start_matches([' ', '\t']).chars().next();
             let boundary = next.is_some_and(|c| c == ' ' || c == '\t')
                 && after.is_some_and(|c| {
-                    c.is_uppercase()
-                        || c.is_ascii_digit()
-                        || matches!(c, '"' | '\u{201c}' | '\'' | '(' | '[')
+                    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '\u{201c}' | '\'' | '(' | '[')
                 });
-            let word = text[start..i]
-                .rsplit(|c: char| c.is_whitespace() || c == '(')
-                .next()
-                .unwrap_or("");
+            let word = text[start..i].rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
             let abbreviation = b == b'.'
                 && (ABBREVIATIONS.contains(&word)
                     || (word.chars().count() == 1 && word.chars().all(char::is_uppercase)));
@@ -350,13 +311,7 @@ mod tests {
         let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
         assert_eq!(
             got,
-            [
-                "U.S. officials met Mr. Wang on Jan. 5.",
-                " They agreed!",
-                " \"Good,\" he said.",
-                " Next?",
-                "New line"
-            ]
+            ["U.S. officials met Mr. Wang on Jan. 5.", " They agreed!", " \"Good,\" he said.", " Next?", "New line"]
         );
     }
 
@@ -364,25 +319,17 @@ mod tests {
     fn stemmed_variants_and_adjacent_words_are_one_span() {
         let mut h = highlighter(&["cyber", "attack"]);
         let t = h.highlight("Cyber attacks and an attack on cyber-security");
-        assert_eq!(
-            t.render("[", "]"),
-            "[Cyber attacks] and an [attack] on [cyber]-security"
-        );
+        assert_eq!(t.render("[", "]"), "[Cyber attacks] and an [attack] on [cyber]-security");
     }
 
     #[test]
     fn passages_pick_the_best_sentences_in_order() {
-        let body = "The weather was fine. China and the U.S. discussed cyber theft. Nothing else. Cyber talks ended in China.";
+        let body =
+            "The weather was fine. China and the U.S. discussed cyber theft. Nothing else. Cyber talks ended in China.";
         let mut h = highlighter(&["china", "cyber", "theft"]);
         let p = h.passages(body, 2);
         let rendered: Vec<String> = p.iter().map(|p| p.fragment.render("[", "]")).collect();
-        assert_eq!(
-            rendered,
-            [
-                "[China] and the U.S. discussed [cyber theft].",
-                "[Cyber] talks ended in [China]."
-            ]
-        );
+        assert_eq!(rendered, ["[China] and the U.S. discussed [cyber theft].", "[Cyber] talks ended in [China]."]);
         assert_eq!(&body[p[0].body_offset..p[0].body_offset + 5], "China");
     }
 
@@ -393,10 +340,7 @@ mod tests {
         let p = &h.passages(&body, 1)[0];
         assert!(p.fragment.text.starts_with('…') && p.fragment.text.ends_with('…'));
         assert!(p.fragment.text.chars().count() <= DEFAULT_PASSAGE_CHARS + 2);
-        assert_eq!(
-            p.fragment.render("[", "]").matches("[sanctions]").count(),
-            1
-        );
+        assert_eq!(p.fragment.render("[", "]").matches("[sanctions]").count(), 1);
     }
 
     #[test]
@@ -412,9 +356,6 @@ mod tests {
     fn char_offsets_in_json() {
         let mut h = highlighter(&["cafe"]);
         let t = h.highlight("Le café ouvert");
-        assert_eq!(
-            serde_json::to_string(&t).unwrap(),
-            r#"{"text":"Le café ouvert","highlights":[[3,7]]}"#
-        );
+        assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"text":"Le café ouvert","highlights":[[3,7]]}"#);
     }
 }

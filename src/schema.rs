@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, JsonObjectOptions,
-    Schema, TextFieldIndexing, TextOptions,
+    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, JsonObjectOptions, Schema,
+    TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, StopWordFilter, TextAnalyzer, TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
+    TextAnalyzer, TokenizerManager,
 };
 
 use crate::error::{Error, Result};
@@ -41,23 +41,8 @@ pub(crate) const MENTION: &str = "mention";
 pub(crate) const ENRICHMENT: &str = "enrichment";
 
 const ALL: [&str; 17] = [
-    ID,
-    PATH,
-    TITLE,
-    LEAD,
-    BODY,
-    DATELINE,
-    AUTHOR,
-    SOURCE,
-    URL,
-    DATE,
-    CONTENT_HASH,
-    EXTRA,
-    COUNTRY,
-    ACTOR,
-    TOPIC,
-    MENTION,
-    ENRICHMENT,
+    ID, PATH, TITLE, LEAD, BODY, DATELINE, AUTHOR, SOURCE, URL, DATE, CONTENT_HASH, EXTRA, COUNTRY, ACTOR, TOPIC,
+    MENTION, ENRICHMENT,
 ];
 
 /// Analyzer names as used in `schema.toml`.
@@ -113,10 +98,7 @@ impl SchemaSpec {
     /// # Ok::<(), gazette::Error>(())
     /// ```
     pub fn builtin() -> Result<SchemaSpec> {
-        toml::from_str(SCHEMA_TOML).map_err(|e| Error::SchemaData {
-            file: "schema.toml",
-            reason: e.to_string(),
-        })
+        toml::from_str(SCHEMA_TOML).map_err(|e| Error::SchemaData { file: "schema.toml", reason: e.to_string() })
     }
 
     fn field(&self, name: &str) -> Option<&FieldSpec> {
@@ -204,32 +186,21 @@ impl Fields {
             .iter()
             .map(|name| {
                 let boost = self.spec.field(name).and_then(|f| f.boost).unwrap_or(1.0);
-                (
-                    self.schema
-                        .get_field(name)
-                        .expect("checked by build_schema"),
-                    boost,
-                )
+                (self.schema.get_field(name).expect("checked by build_schema"), boost)
             })
             .collect()
     }
 }
 
 fn build_schema(spec: &SchemaSpec) -> Result<Schema> {
-    let bad = |reason: String| Error::SchemaData {
-        file: "schema.toml",
-        reason,
-    };
+    let bad = |reason: String| Error::SchemaData { file: "schema.toml", reason };
     let mut seen = BTreeMap::new();
     for f in &spec.fields {
         if seen.insert(f.name.as_str(), ()).is_some() {
             return Err(bad(format!("field {:?} is defined twice", f.name)));
         }
         if !ALL.contains(&f.name.as_str()) {
-            return Err(bad(format!(
-                "field {:?} is not one Gazette knows (src/schema.rs)",
-                f.name
-            )));
+            return Err(bad(format!("field {:?} is not one Gazette knows (src/schema.rs)", f.name)));
         }
     }
     if let Some(missing) = ALL.iter().find(|n| !seen.contains_key(*n)) {
@@ -239,9 +210,7 @@ fn build_schema(spec: &SchemaSpec) -> Result<Schema> {
         match spec.field(name) {
             Some(f) if f.kind == "text" && f.indexed => {}
             _ => {
-                return Err(bad(format!(
-                    "default search field {name:?} must be an indexed text field"
-                )));
+                return Err(bad(format!("default search field {name:?} must be an indexed text field")));
             }
         }
     }
@@ -253,10 +222,7 @@ fn build_schema(spec: &SchemaSpec) -> Result<Schema> {
                     ("string", None) => "raw",
                     ("text", Some(a @ (ENGLISH | KEYWORD))) => a,
                     (_, a) => {
-                        return Err(bad(format!(
-                            "field {:?}: analyzer {a:?} is not english or keyword",
-                            f.name
-                        )));
+                        return Err(bad(format!("field {:?}: analyzer {a:?} is not english or keyword", f.name)));
                     }
                 };
                 let mut opts = TextOptions::default();
@@ -269,9 +235,7 @@ fn build_schema(spec: &SchemaSpec) -> Result<Schema> {
                         IndexRecordOption::Basic
                     };
                     opts = opts.set_indexing_options(
-                        TextFieldIndexing::default()
-                            .set_tokenizer(analyzer)
-                            .set_index_option(record),
+                        TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record),
                     );
                 }
                 if f.stored {
@@ -339,9 +303,7 @@ pub(crate) fn english_analyzer() -> TextAnalyzer {
 
 /// The keyword analyzer: the whole value as one lower-cased token.
 pub(crate) fn keyword_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(RawTokenizer::default())
-        .filter(LowerCaser)
-        .build()
+    TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build()
 }
 
 /// Registers Gazette's analyzers; must be done on every opened index.
@@ -363,27 +325,16 @@ mod tests {
         let spec = SchemaSpec::builtin().unwrap();
         assert_eq!(fields.schema().fields().count(), spec.fields.len());
         for f in &spec.fields {
-            let entry = fields
-                .schema()
-                .get_field_entry(fields.schema().get_field(&f.name).unwrap());
+            let entry = fields.schema().get_field_entry(fields.schema().get_field(&f.name).unwrap());
             assert_eq!(entry.is_stored(), f.stored, "{}: stored", f.name);
             assert_eq!(entry.is_indexed(), f.indexed, "{}: indexed", f.name);
             assert_eq!(entry.is_fast(), f.fast, "{}: fast", f.name);
             match (f.kind.as_str(), entry.field_type()) {
                 ("text" | "string", FieldType::Str(opts)) => {
                     if let Some(idx) = opts.get_indexing_options() {
-                        let want = if f.kind == "string" {
-                            "raw"
-                        } else {
-                            f.analyzer.as_deref().unwrap()
-                        };
+                        let want = if f.kind == "string" { "raw" } else { f.analyzer.as_deref().unwrap() };
                         assert_eq!(idx.tokenizer(), want, "{}: analyzer", f.name);
-                        assert_eq!(
-                            idx.index_option().has_positions(),
-                            f.positions,
-                            "{}: positions",
-                            f.name
-                        );
+                        assert_eq!(idx.index_option().has_positions(), f.positions, "{}: positions", f.name);
                     }
                 }
                 ("stored", FieldType::Str(_))
@@ -412,21 +363,11 @@ mod tests {
 
         let mut spec = SchemaSpec::builtin().unwrap();
         spec.fields.push(spec.fields[0].clone());
-        assert!(
-            build_schema(&spec)
-                .unwrap_err()
-                .to_string()
-                .contains("defined twice")
-        );
+        assert!(build_schema(&spec).unwrap_err().to_string().contains("defined twice"));
 
         let mut spec = SchemaSpec::builtin().unwrap();
         spec.default_search_fields.push("date".into());
-        assert!(
-            build_schema(&spec)
-                .unwrap_err()
-                .to_string()
-                .contains("must be an indexed text field")
-        );
+        assert!(build_schema(&spec).unwrap_err().to_string().contains("must be an indexed text field"));
     }
 
     #[test]

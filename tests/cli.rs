@@ -10,9 +10,7 @@ use predicates::prelude::*;
 
 fn gazette(cwd: &Path) -> Command {
     let mut c = Command::cargo_bin("gazette").unwrap();
-    c.current_dir(cwd)
-        .env_remove("GAZETTE_INDEX")
-        .env("NO_COLOR", "1");
+    c.current_dir(cwd).env_remove("GAZETTE_INDEX").env("NO_COLOR", "1");
     c
 }
 
@@ -43,11 +41,12 @@ fn indexed() -> tempfile::TempDir {
         "China cyber attacks\n\nWASHINGTON — Officials discussed cyber attacks and sanctions.",
     )
     .unwrap();
-    fs::write(news.join("b.md"), "---\ntitle: Grain corridor\ndate: 2023-07-20\nsource: Wire\n---\nUkraine exported grain through the corridor.").unwrap();
-    gazette(t.path())
-        .args(["index", "news", "--index", "idx", "--quiet"])
-        .assert()
-        .code(0);
+    fs::write(
+        news.join("b.md"),
+        "---\ntitle: Grain corridor\ndate: 2023-07-20\nsource: Wire\n---\nUkraine exported grain through the corridor.",
+    )
+    .unwrap();
+    gazette(t.path()).args(["index", "news", "--index", "idx", "--quiet"]).assert().code(0);
     t
 }
 
@@ -64,20 +63,13 @@ fn fresh_clone_bootstrap_indexes_the_sample_first() {
         .stdout(predicate::str::contains("STATE DEPARTMENT").not());
     assert!(t.path().join(".gazette-index/meta.json").is_file());
     // Second run: the index exists, no bootstrap message.
-    gazette(t.path())
-        .args(["search", "cyber attacks"])
-        .assert()
-        .code(0)
-        .stderr(predicate::str::is_empty());
+    gazette(t.path()).args(["search", "cyber attacks"]).assert().code(0).stderr(predicate::str::is_empty());
 }
 
 #[test]
 fn search_exit_codes() {
     let t = indexed();
-    gazette(t.path())
-        .args(["search", "cyber", "-i", "idx"])
-        .assert()
-        .code(0);
+    gazette(t.path()).args(["search", "cyber", "-i", "idx"]).assert().code(0);
     gazette(t.path())
         .args(["search", "zanzibar", "-i", "idx"])
         .assert()
@@ -87,25 +79,17 @@ fn search_exit_codes() {
         .args(["search", "\"cyber attacks", "-i", "idx"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(
-            "query syntax error at character 1: unclosed quote",
-        ));
+        .stderr(predicate::str::contains("query syntax error at character 1: unclosed quote"));
 }
 
 #[test]
 fn no_index_is_a_one_line_error_naming_the_directory_and_the_fix() {
     let t = tempfile::tempdir().unwrap();
-    let out = gazette(t.path())
-        .args(["search", "x", "--index", "missing"])
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
+    let out = gazette(t.path()).args(["search", "x", "--index", "missing"]).assert().code(2).get_output().clone();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
-        stderr.contains("no index at missing")
-            && stderr.contains("gazette index PATH... --index missing"),
+        stderr.contains("no index at missing") && stderr.contains("gazette index PATH... --index missing"),
         "{stderr}"
     );
     // Without corpus-sample/ here, the default location is not bootstrapped either.
@@ -138,14 +122,8 @@ fn json_output_structure() {
     assert!(hit["path"].as_str().unwrap().ends_with("a.txt"));
     let p = &hit["passages"][0];
     let text = p["text"].as_str().unwrap();
-    let (s, e) = (
-        p["highlights"][0][0].as_u64().unwrap() as usize,
-        p["highlights"][0][1].as_u64().unwrap() as usize,
-    );
-    assert_eq!(
-        text.chars().skip(s).take(e - s).collect::<String>(),
-        "cyber attacks"
-    );
+    let (s, e) = (p["highlights"][0][0].as_u64().unwrap() as usize, p["highlights"][0][1].as_u64().unwrap() as usize);
+    assert_eq!(text.chars().skip(s).take(e - s).collect::<String>(), "cyber attacks");
     for key in ["date", "source", "url"] {
         assert!(hit.get(key).is_some(), "{key} missing");
     }
@@ -157,16 +135,9 @@ fn index_reports_bad_files_and_exits_1_but_indexes_the_rest() {
     let news = t.path().join("news");
     fs::create_dir_all(&news).unwrap();
     fs::write(news.join("good.txt"), "Good\n\nText.").unwrap();
-    fs::write(
-        news.join("feed.jsonl"),
-        "{\"title\":\"A\",\"body\":\"x\"}\n{oops\n",
-    )
-    .unwrap();
+    fs::write(news.join("feed.jsonl"), "{\"title\":\"A\",\"body\":\"x\"}\n{oops\n").unwrap();
     fs::write(news.join("empty.txt"), "").unwrap();
-    let a = gazette(t.path())
-        .args(["index", "news", "-i", "idx"])
-        .assert()
-        .code(1);
+    let a = gazette(t.path()).args(["index", "news", "-i", "idx"]).assert().code(1);
     let out = a.get_output();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("feed.jsonl:2: invalid JSON"), "{stderr}");
@@ -174,10 +145,7 @@ fn index_reports_bad_files_and_exits_1_but_indexes_the_rest() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("indexed 2 documents"), "{stdout}");
     assert!(stdout.contains("1 files failed, 1 warnings"), "{stdout}");
-    gazette(t.path())
-        .args(["search", "text", "-i", "idx"])
-        .assert()
-        .code(0);
+    gazette(t.path()).args(["search", "text", "-i", "idx"]).assert().code(0);
 }
 
 #[test]
@@ -197,10 +165,7 @@ fn index_json_report_dry_run_and_stats() {
     assert_eq!(v["unchanged"], 2);
     assert!(v["plan"]["add"][0].as_str().unwrap().ends_with("c.txt"));
     // The dry run changed nothing.
-    gazette(t.path())
-        .args(["search", "more", "-i", "idx"])
-        .assert()
-        .code(1);
+    gazette(t.path()).args(["search", "more", "-i", "idx"]).assert().code(1);
     gazette(t.path())
         .args(["stats", "-i", "idx"])
         .assert()
@@ -214,42 +179,25 @@ fn index_json_report_dry_run_and_stats() {
 fn closed_pipe_is_not_an_error() {
     let t = indexed();
     for i in 0..40 {
-        fs::write(
-            t.path().join(format!("news/n{i}.txt")),
-            format!("Cyber {i}\n\nCyber news number {i}."),
-        )
-        .unwrap();
+        fs::write(t.path().join(format!("news/n{i}.txt")), format!("Cyber {i}\n\nCyber news number {i}.")).unwrap();
     }
-    gazette(t.path())
-        .args(["index", "news", "-i", "idx", "-q"])
-        .assert()
-        .code(0);
+    gazette(t.path()).args(["index", "news", "-i", "idx", "-q"]).assert().code(0);
     let bin = assert_cmd::cargo::cargo_bin("gazette");
     let out = Command::new("sh")
         .arg("-c")
-        .arg(format!(
-            "'{}' search cyber -i idx -n 40 | head -1",
-            bin.display()
-        ))
+        .arg(format!("'{}' search cyber -i idx -n 40 | head -1", bin.display()))
         .current_dir(t.path())
         .output()
         .unwrap();
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "",
-        "no broken-pipe message"
-    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "no broken-pipe message");
 }
 
 #[test]
 fn colors_only_when_asked_or_on_a_terminal() {
     let t = indexed();
-    gazette(t.path())
-        .args(["search", "cyber", "-i", "idx"])
-        .assert()
-        .stdout(predicate::str::contains("\x1b[").not());
+    gazette(t.path()).args(["search", "cyber", "-i", "idx"]).assert().stdout(predicate::str::contains("\x1b[").not());
     gazette(t.path())
         .args(["search", "cyber", "-i", "idx", "--color", "always"])
         .assert()
@@ -261,24 +209,12 @@ fn schema_mismatch_message_and_full_rebuild() {
     let t = indexed();
     let meta = t.path().join("idx/meta.json");
     let text = fs::read_to_string(&meta).unwrap();
-    fs::write(
-        &meta,
-        text.replace("gazette_schema\\\":", "gazette_schema\\\":9"),
-    )
-    .unwrap();
+    fs::write(&meta, text.replace("gazette_schema\\\":", "gazette_schema\\\":9")).unwrap();
     gazette(t.path())
         .args(["search", "cyber", "-i", "idx"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(
-            "rebuild it with `gazette index PATH... --index idx --full`",
-        ));
-    gazette(t.path())
-        .args(["index", "news", "-i", "idx", "--full", "-q"])
-        .assert()
-        .code(0);
-    gazette(t.path())
-        .args(["search", "cyber", "-i", "idx"])
-        .assert()
-        .code(0);
+        .stderr(predicate::str::contains("rebuild it with `gazette index PATH... --index idx --full`"));
+    gazette(t.path()).args(["index", "news", "-i", "idx", "--full", "-q"]).assert().code(0);
+    gazette(t.path()).args(["search", "cyber", "-i", "idx"]).assert().code(0);
 }

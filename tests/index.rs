@@ -30,16 +30,8 @@ fn reindexing_replaces_by_id_and_removes_vanished_files() {
     let corpus = tempfile::tempdir().unwrap();
     let idx_dir = tempfile::tempdir().unwrap();
     let root = corpus.path();
-    write(
-        root,
-        "a.txt",
-        "Sanctions on Iran\n\nWASHINGTON — The Treasury announced sanctions.",
-    );
-    write(
-        root,
-        "sub/b.md",
-        "---\ntitle: Grain deal\n---\nUkraine exports grain.",
-    );
+    write(root, "a.txt", "Sanctions on Iran\n\nWASHINGTON — The Treasury announced sanctions.");
+    write(root, "sub/b.md", "---\ntitle: Grain deal\n---\nUkraine exports grain.");
     write(
         root,
         "feed.jsonl",
@@ -49,33 +41,17 @@ fn reindexing_replaces_by_id_and_removes_vanished_files() {
     let opts = ReindexOptions::new([root]);
 
     let r = index.reindex(&opts).unwrap();
-    assert_eq!(
-        (
-            r.added,
-            r.updated,
-            r.removed,
-            r.unchanged,
-            r.documents_indexed
-        ),
-        (3, 0, 0, 0, 4)
-    );
+    assert_eq!((r.added, r.updated, r.removed, r.unchanged, r.documents_indexed), (3, 0, 0, 0, 4));
     assert_eq!(index.num_docs(), 4);
     assert_eq!(ids(&index, "record"), ["feed.jsonl#1", "feed.jsonl#2"]);
 
     // Same files again: nothing read, nothing duplicated.
     let r = index.reindex(&opts).unwrap();
-    assert_eq!(
-        (r.added, r.updated, r.unchanged, r.documents_indexed),
-        (0, 0, 3, 0)
-    );
+    assert_eq!((r.added, r.updated, r.unchanged, r.documents_indexed), (0, 0, 3, 0));
     assert_eq!(index.num_docs(), 4);
 
     // A changed file replaces its documents; a record that disappeared from it goes too.
-    write(
-        root,
-        "feed.jsonl",
-        "{\"title\":\"One\",\"body\":\"gamma record\"}\n",
-    );
+    write(root, "feed.jsonl", "{\"title\":\"One\",\"body\":\"gamma record\"}\n");
     touch_later(&root.join("feed.jsonl"));
     let r = index.reindex(&opts).unwrap();
     assert_eq!((r.updated, r.unchanged, r.documents_indexed), (1, 2, 1));
@@ -127,11 +103,7 @@ fn bad_files_do_not_stop_the_batch_nor_lose_documents() {
     write(root, "good.txt", "Good\n\nFine text.");
     write(root, "empty.txt", "");
     write(root, "bad.json", "{\"title\": ");
-    write(
-        root,
-        "feed.jsonl",
-        "{\"title\":\"A\",\"body\":\"x\"}\nnot json\n",
-    );
+    write(root, "feed.jsonl", "{\"title\":\"A\",\"body\":\"x\"}\nnot json\n");
     write(root, "scan.pdf", "%PDF-1.4");
     let index = Index::create_in_ram().unwrap();
     let r = index.reindex(&ReindexOptions::new([root])).unwrap();
@@ -153,20 +125,15 @@ fn bad_files_do_not_stop_the_batch_nor_lose_documents() {
 fn documents_added_by_hand_are_replaced_by_id() {
     let index = Index::create_in_ram().unwrap();
     let mut w = index.writer().unwrap();
-    w.add(&Document::new("x", "First version", "old text"))
-        .unwrap();
+    w.add(&Document::new("x", "First version", "old text")).unwrap();
     w.commit().unwrap();
-    w.add(&Document::new("x", "Second version", "new text"))
-        .unwrap();
+    w.add(&Document::new("x", "Second version", "new text")).unwrap();
     w.commit().unwrap();
     assert_eq!(index.num_docs(), 1);
     assert_eq!(index.get("x").unwrap().title, "Second version");
     w.delete("x");
     w.commit().unwrap();
-    assert!(matches!(
-        index.get("x"),
-        Err(Error::DocumentNotFound { .. })
-    ));
+    assert!(matches!(index.get("x"), Err(Error::DocumentNotFound { .. })));
 }
 
 #[test]
@@ -176,10 +143,7 @@ fn schema_version_mismatch_is_refused_with_a_rebuild_hint() {
     let meta = dir.path().join("meta.json");
     let text = fs::read_to_string(&meta).unwrap();
     let version = gazette::schema::version();
-    let tampered = text.replace(
-        &format!("gazette_schema\\\":{version}"),
-        "gazette_schema\\\":999",
-    );
+    let tampered = text.replace(&format!("gazette_schema\\\":{version}"), "gazette_schema\\\":999");
     assert_ne!(text, tampered, "payload format changed: {text}");
     fs::write(&meta, tampered).unwrap();
     match Index::open(dir.path()) {
@@ -210,10 +174,7 @@ fn missing_index_and_locked_index_errors() {
     assert!(matches!(err, Error::IndexLocked { .. }), "{err}");
     assert!(err.to_string().contains("locked"));
     // Searching works while the writer is held.
-    assert_eq!(
-        other.search(&SearchRequest::new("anything")).unwrap().total,
-        0
-    );
+    assert_eq!(other.search(&SearchRequest::new("anything")).unwrap().total, 0);
 }
 
 #[test]
@@ -221,46 +182,18 @@ fn search_paging_any_and_errors() {
     let index = Index::create_in_ram().unwrap();
     let mut w = index.writer().unwrap();
     for i in 0..5 {
-        w.add(&Document::new(
-            format!("d{i}"),
-            format!("Report {i}"),
-            "nuclear talks with Iran",
-        ))
-        .unwrap();
+        w.add(&Document::new(format!("d{i}"), format!("Report {i}"), "nuclear talks with Iran")).unwrap();
     }
-    w.add(&Document::new("other", "Trade", "tariffs on steel"))
-        .unwrap();
+    w.add(&Document::new("other", "Trade", "tariffs on steel")).unwrap();
     w.commit().unwrap();
-    let r = index
-        .search(&SearchRequest::new("nuclear").limit(2).offset(2))
-        .unwrap();
+    let r = index.search(&SearchRequest::new("nuclear").limit(2).offset(2)).unwrap();
     assert_eq!(r.total, 5);
     assert_eq!(r.hits.iter().map(|h| h.rank).collect::<Vec<_>>(), [3, 4]);
-    assert_eq!(
-        index
-            .search(&SearchRequest::new("nuclear tariffs"))
-            .unwrap()
-            .total,
-        0
-    );
-    assert_eq!(
-        index
-            .search(&SearchRequest::new("nuclear tariffs").match_any(true))
-            .unwrap()
-            .total,
-        6
-    );
-    assert_eq!(
-        index.search(&SearchRequest::new("-nuclear")).unwrap().total,
-        1
-    );
+    assert_eq!(index.search(&SearchRequest::new("nuclear tariffs")).unwrap().total, 0);
+    assert_eq!(index.search(&SearchRequest::new("nuclear tariffs").match_any(true)).unwrap().total, 6);
+    assert_eq!(index.search(&SearchRequest::new("-nuclear")).unwrap().total, 1);
     assert_eq!(index.search(&SearchRequest::new("")).unwrap().total, 6);
-    let err = index
-        .search(&SearchRequest::new("nuclear AND (iran"))
-        .unwrap_err();
-    assert!(
-        matches!(err, Error::QuerySyntax { position: 12, .. }),
-        "{err}"
-    );
+    let err = index.search(&SearchRequest::new("nuclear AND (iran")).unwrap_err();
+    assert!(matches!(err, Error::QuerySyntax { position: 12, .. }), "{err}");
     assert!(err.to_string().contains("character 13"), "{err}");
 }

@@ -6,36 +6,21 @@ use gazette::FileProblem;
 use gazette::load::{Format, load_file};
 
 fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/loader")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/loader").join(name)
 }
 
 #[test]
 fn seed_article() {
-    let loaded = load_file(
-        &fixture("seed-china-cyber-attacks.txt"),
-        "china-cyber-attacks.txt",
-    )
-    .unwrap();
+    let loaded = load_file(&fixture("seed-china-cyber-attacks.txt"), "china-cyber-attacks.txt").unwrap();
     assert!(loaded.warnings.is_empty());
     assert_eq!(loaded.documents.len(), 1);
     let d = &loaded.documents[0];
     assert_eq!(d.id, "china-cyber-attacks.txt");
     assert_eq!(d.title, "China cyber attacks");
-    assert!(
-        !d.body.contains("China cyber attacks"),
-        "the repeated title line is dropped"
-    );
+    assert!(!d.body.contains("China cyber attacks"), "the repeated title line is dropped");
     assert_eq!(d.dateline.as_deref(), Some("STATE DEPARTMENT"));
-    assert!(
-        d.body
-            .starts_with("U.S. officials say they are watching closely")
-    );
-    assert!(
-        d.body
-            .ends_with("share interests in promoting a rules-based cyberspace.")
-    );
+    assert!(d.body.starts_with("U.S. officials say they are watching closely"));
+    assert!(d.body.ends_with("share interests in promoting a rules-based cyberspace."));
     // Paragraphs preserved: the 15 paragraphs after the title, the subheading among them.
     assert_eq!(d.body.split("\n\n").count(), 15);
     assert!(d.body.contains("\n\nSigns of progress\n\n"));
@@ -44,34 +29,14 @@ fn seed_article() {
 /// Every bad-input case: (file, documents, warnings as (line, problem)).
 #[test]
 fn bad_inputs_are_warnings_and_the_rest_is_kept() {
-    type Case = (
-        &'static str,
-        &'static [&'static str],
-        &'static [(Option<usize>, fn(&FileProblem) -> bool)],
-    );
+    type Case = (&'static str, &'static [&'static str], &'static [(Option<usize>, fn(&FileProblem) -> bool)]);
     let cases: &[Case] = &[
         ("empty.txt", &[], &[(None, |p| *p == FileProblem::Empty)]),
         ("blank.md", &[], &[(None, |p| *p == FileProblem::Empty)]),
-        (
-            "latin1.txt",
-            &["Café talks"],
-            &[(None, |p| matches!(p, FileProblem::InvalidUtf8 { byte: 3 }))],
-        ),
-        (
-            "feed.jsonl",
-            &["One", "Three"],
-            &[(Some(2), |p| matches!(p, FileProblem::InvalidJson(_)))],
-        ),
-        (
-            "truncated.html",
-            &["Cut short"],
-            &[(None, |p| *p == FileProblem::TruncatedHtml)],
-        ),
-        (
-            "broken.json",
-            &[],
-            &[(Some(1), |p| matches!(p, FileProblem::InvalidJson(_)))],
-        ),
+        ("latin1.txt", &["Café talks"], &[(None, |p| matches!(p, FileProblem::InvalidUtf8 { byte: 3 }))]),
+        ("feed.jsonl", &["One", "Three"], &[(Some(2), |p| matches!(p, FileProblem::InvalidJson(_)))]),
+        ("truncated.html", &["Cut short"], &[(None, |p| *p == FileProblem::TruncatedHtml)]),
+        ("broken.json", &[], &[(Some(1), |p| matches!(p, FileProblem::InvalidJson(_)))]),
         ("image", &[], &[(None, |p| *p == FileProblem::Binary)]),
         ("notes", &["Report without extension"], &[]),
     ];
@@ -79,12 +44,7 @@ fn bad_inputs_are_warnings_and_the_rest_is_kept() {
         let loaded = load_file(&fixture(name), name).unwrap();
         let got: Vec<&str> = loaded.documents.iter().map(|d| d.title.as_str()).collect();
         assert_eq!(&got, titles, "{name}: documents");
-        assert_eq!(
-            loaded.warnings.len(),
-            warnings.len(),
-            "{name}: {:?}",
-            loaded.warnings
-        );
+        assert_eq!(loaded.warnings.len(), warnings.len(), "{name}: {:?}", loaded.warnings);
         for (w, (line, check)) in loaded.warnings.iter().zip(warnings.iter()) {
             assert_eq!(w.line, *line, "{name}: line");
             assert!(check(&w.problem), "{name}: {:?}", w.problem);
@@ -100,24 +60,12 @@ fn jsonl_ids_and_fields() {
     let ids: Vec<&str> = loaded.documents.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids, ["feed.jsonl#1", "r-3"]);
     assert_eq!(loaded.documents[1].body, "Third record.");
-    assert_eq!(
-        loaded.warnings[0]
-            .to_string()
-            .split(": ")
-            .next()
-            .unwrap()
-            .rsplit('/')
-            .next()
-            .unwrap(),
-        "feed.jsonl:2"
-    );
+    assert_eq!(loaded.warnings[0].to_string().split(": ").next().unwrap().rsplit('/').next().unwrap(), "feed.jsonl:2");
 }
 
 #[test]
 fn windows_1252_text_is_kept() {
-    let d = &load_file(&fixture("latin1.txt"), "latin1.txt")
-        .unwrap()
-        .documents[0];
+    let d = &load_file(&fixture("latin1.txt"), "latin1.txt").unwrap().documents[0];
     assert_eq!(d.body, "The minister \u{201c}agreed\u{201d} in Genève.");
 }
 

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use gazette::query::FacetField;
 use gazette::{Index, ReindexOptions, SearchRequest};
 
 /// Exit statuses, as ripgrep has them.
@@ -29,11 +30,7 @@ const DEFAULT_INDEX_DIR: &str = ".gazette-index";
 const SAMPLE_CORPUS: &str = "corpus-sample";
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "gazette",
-    version,
-    about = "Full-text search for policy and news documents"
-)]
+#[command(name = "gazette", version, about = "Full-text search for policy and news documents")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -48,9 +45,7 @@ struct IndexArg {
 
 impl IndexArg {
     fn path(&self) -> PathBuf {
-        self.dir
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX_DIR))
+        self.dir.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX_DIR))
     }
 }
 
@@ -107,12 +102,60 @@ enum Command {
         /// Passages per hit.
         #[arg(long, default_value_t = 2)]
         passages: usize,
+        /// Only documents about this country or region (repeatable: any of them).
+        #[arg(long, value_name = "NAME")]
+        country: Vec<String>,
+        /// Only documents about this person or organization (repeatable).
+        #[arg(long, value_name = "NAME")]
+        actor: Vec<String>,
+        /// Only documents on this topic or subtopic (repeatable).
+        #[arg(long, value_name = "NAME")]
+        topic: Vec<String>,
+        /// Top facet values to count per field (0: none).
+        #[arg(long, default_value_t = 5, value_name = "N")]
+        facets: usize,
         /// Print results as JSON (see the README for the schema).
         #[arg(long)]
         json: bool,
         /// Colors: auto (terminal and NO_COLOR unset), always, never.
         #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
         color: String,
+    },
+    /// List the values of a facet (country, actor or topic) with counts, hierarchically.
+    Facets {
+        /// country, actor or topic.
+        #[arg(value_parser = ["country", "actor", "topic"])]
+        field: String,
+        #[command(flatten)]
+        index: IndexArg,
+        /// Count among the documents matching this query.
+        #[arg(long, short = 'q', default_value = "*")]
+        query: String,
+        /// Values shown per level.
+        #[arg(long, short = 'n', default_value_t = 10)]
+        limit: usize,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one indexed document with its facets and the mentions behind them.
+    Show {
+        /// Document id.
+        id: String,
+        #[command(flatten)]
+        index: IndexArg,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Extract countries, actors and topics from files without indexing them.
+    Enrich {
+        /// Files and folders.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// One JSON object per document, one per line.
+        #[arg(long)]
+        json: bool,
     },
     /// Show index statistics and the last run's report.
     Stats {
@@ -130,18 +173,7 @@ pub fn run() -> Result<Status> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let status = match cli.command {
-        Command::Index {
-            paths,
-            index,
-            full,
-            dry_run,
-            follow,
-            threads,
-            memory,
-            commit_every,
-            quiet,
-            json,
-        } => {
+        Command::Index { paths, index, full, dry_run, follow, threads, memory, commit_every, quiet, json } => {
             let opts = ReindexOptions {
                 roots: paths,
                 full,
@@ -153,24 +185,19 @@ pub fn run() -> Result<Status> {
             };
             cmd_index(&mut out, &index.path(), opts, memory, quiet, json)?
         }
-        Command::Search {
-            query,
-            index,
-            limit,
-            offset,
-            any,
-            passages,
-            json,
-            color,
-        } => {
+        Command::Search { query, index, limit, offset, any, passages, country, actor, topic, facets, json, color } => {
             let dir = index.path();
             ensure_index(&dir, index.dir.is_none())?;
             let idx = Index::open(&dir)?;
-            let request = SearchRequest::new(query)
-                .limit(limit)
-                .offset(offset)
-                .match_any(any)
-                .passages(passages);
+            let mut request =
+                SearchRequest::new(query).limit(limit).offset(offset).match_any(any).passages(passages).facets(facets);
+            for (field, values) in
+                [(FacetField::Country, country), (FacetField::Actor, actor), (FacetField::Topic, topic)]
+            {
+                for v in values {
+                    request = request.filter(field, v);
+                }
+            }
             let results = idx.search(&request)?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &results)?;
@@ -178,11 +205,31 @@ pub fn run() -> Result<Status> {
             } else {
                 print::search(&mut out, &results, use_color(&color))?;
             }
-            if results.total > 0 {
-                Status::Ok
+            if results.total > 0 { Status::Ok } else { Status::NotFound }
+        }
+        Command::Enrich { paths, json } => cmd_enrich(&mut out, &paths, json)?,
+        Command::Facets { field, index, query, limit, json } => {
+            let idx = Index::open(index.path())?;
+            let field = FacetField::from_name(&field).expect("clap checked the name");
+            let counts = idx.facet_counts(field, &SearchRequest::new(query))?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &counts)?;
+                writeln!(out)?;
             } else {
-                Status::NotFound
+                print::facet_tree(&mut out, &counts, limit)?;
             }
+            if counts.is_empty() { Status::NotFound } else { Status::Ok }
+        }
+        Command::Show { id, index, json } => {
+            let idx = Index::open(index.path())?;
+            let doc = idx.get(&id)?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &doc)?;
+                writeln!(out)?;
+            } else {
+                print::show(&mut out, &doc)?;
+            }
+            Status::Ok
         }
         Command::Stats { index, json } => {
             let idx = Index::open(index.path())?;
@@ -206,10 +253,7 @@ fn ensure_index(dir: &Path, is_default: bool) -> Result<()> {
     if Index::exists(dir) || !is_default || !Path::new(SAMPLE_CORPUS).is_dir() {
         return Ok(());
     }
-    eprintln!(
-        "gazette: no index at {}; indexing {SAMPLE_CORPUS}/ first",
-        dir.display()
-    );
+    eprintln!("gazette: no index at {}; indexing {SAMPLE_CORPUS}/ first", dir.display());
     let index = Index::create(dir)?;
     let report = index.reindex(&ReindexOptions::new([SAMPLE_CORPUS]))?;
     eprintln!(
@@ -245,11 +289,7 @@ fn cmd_index(
         opts.progress = Some(Arc::new(move |p: &gazette::index::Progress| {
             bar.set_length(p.files_total as u64);
             bar.set_position(p.files_done as u64);
-            bar.set_message(format!(
-                "{} docs, {:.1} MB",
-                p.documents,
-                p.bytes as f64 / 1e6
-            ));
+            bar.set_message(format!("{} docs, {:.1} MB", p.documents, p.bytes as f64 / 1e6));
         }));
     }
     let cancel = Arc::new(AtomicBool::new(false));
@@ -260,9 +300,7 @@ fn cmd_index(
     }
     opts.cancel = Some(cancel);
     let mut writer = index.writer_with(memory_mb.max(16) * 1024 * 1024, 0)?;
-    let report = writer
-        .reindex(&opts)
-        .with_context(|| format!("indexing into {}", dir.display()))?;
+    let report = writer.reindex(&opts).with_context(|| format!("indexing into {}", dir.display()))?;
     writer.finish()?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -280,25 +318,52 @@ fn cmd_index(
         print::report(out, &report, dir)?;
     }
     if report.interrupted {
-        eprintln!(
-            "gazette: interrupted; what was done is committed, run the same command again to finish"
-        );
+        eprintln!("gazette: interrupted; what was done is committed, run the same command again to finish");
         return Ok(Status::Error);
     }
-    Ok(if report.problem_count() > 0 {
-        Status::NotFound
-    } else {
-        Status::Ok
-    })
+    Ok(if report.problem_count() > 0 { Status::NotFound } else { Status::Ok })
+}
+
+fn cmd_enrich(out: &mut impl Write, paths: &[PathBuf], json: bool) -> Result<Status> {
+    let enricher = gazette::enrich::Enricher::builtin()?;
+    let mut problems = 0;
+    for root in paths {
+        let walked = gazette::load::walk(root, &gazette::load::WalkOptions::default());
+        for e in &walked.errors {
+            eprintln!("gazette: failed: {e}");
+            problems += 1;
+        }
+        for file in &walked.files {
+            let loaded = match gazette::load::load_file(&file.path, &file.id_base) {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("gazette: failed: {e}");
+                    problems += 1;
+                    continue;
+                }
+            };
+            for w in &loaded.warnings {
+                eprintln!("gazette: warning: {w}");
+                problems += 1;
+            }
+            for doc in &loaded.documents {
+                let e = enricher.enrich(doc);
+                if json {
+                    serde_json::to_writer(&mut *out, &print::enrichment_json(doc, &e))?;
+                    writeln!(out)?;
+                } else {
+                    print::enrichment(out, doc, &e)?;
+                }
+            }
+        }
+    }
+    Ok(if problems > 0 { Status::NotFound } else { Status::Ok })
 }
 
 fn use_color(choice: &str) -> bool {
     match choice {
         "always" => true,
         "never" => false,
-        _ => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     }
 }

@@ -12,31 +12,20 @@ const MATCH: &str = "\x1b[1;33m";
 const RESET: &str = "\x1b[0m";
 
 fn hl(h: &Highlighted, color: bool, base: &str) -> String {
-    if color {
-        h.render(MATCH, &format!("{RESET}{base}"))
-    } else {
-        h.text.clone()
-    }
+    if color { h.render(MATCH, &format!("{RESET}{base}")) } else { h.text.clone() }
 }
 
 /// Paths under the current folder are shown relative to it.
 fn short_path(p: &str) -> String {
     let cwd = std::env::current_dir().ok();
-    match cwd
-        .as_deref()
-        .and_then(|c| Path::new(p).strip_prefix(c).ok())
-    {
+    match cwd.as_deref().and_then(|c| Path::new(p).strip_prefix(c).ok()) {
         Some(rel) => rel.display().to_string(),
         None => p.to_string(),
     }
 }
 
 pub fn search(out: &mut impl Write, r: &SearchResults, color: bool) -> io::Result<()> {
-    let (b, d, z) = if color {
-        (BOLD, DIM, RESET)
-    } else {
-        ("", "", "")
-    };
+    let (b, d, z) = if color { (BOLD, DIM, RESET) } else { ("", "", "") };
     for hit in &r.hits {
         writeln!(out, "{b}{:>3}. {}{z}", hit.rank, hl(&hit.title, color, b))?;
         let mut meta = Vec::new();
@@ -58,6 +47,14 @@ pub fn search(out: &mut impl Write, r: &SearchResults, color: bool) -> io::Resul
             writeln!(out, "     {}", hl(&p.fragment, color, ""))?;
         }
         writeln!(out)?;
+    }
+    if let Some(f) = &r.facets {
+        for (label, list) in [("countries", &f.country), ("actors", &f.actor), ("topics", &f.topic)] {
+            if !list.is_empty() {
+                let items: Vec<String> = list.iter().map(|c| format!("{} ({})", c.value, c.count)).collect();
+                writeln!(out, "{d}{label:>10}: {}{z}", items.join(", "))?;
+            }
+        }
     }
     let shown = if r.hits.is_empty() {
         String::new()
@@ -85,12 +82,7 @@ pub fn report(out: &mut impl Write, r: &ReindexReport, dir: &Path) -> io::Result
         writeln!(out, "skipped: {}", skipped.join(", "))?;
     }
     if !r.failed.is_empty() || !r.warnings.is_empty() {
-        writeln!(
-            out,
-            "problems: {} files failed, {} warnings (listed on stderr)",
-            r.failed.len(),
-            r.warnings.len()
-        )?;
+        writeln!(out, "problems: {} files failed, {} warnings (listed on stderr)", r.failed.len(), r.warnings.len())?;
     }
     let mb = r.bytes_read as f64 / 1e6;
     let secs = r.elapsed_secs.max(1e-9);
@@ -103,11 +95,7 @@ pub fn report(out: &mut impl Write, r: &ReindexReport, dir: &Path) -> io::Result
         r.documents_indexed as f64 / secs
     )?;
     if let Some(plan) = &r.plan {
-        for (what, list) in [
-            ("add", &plan.add),
-            ("update", &plan.update),
-            ("remove", &plan.remove),
-        ] {
+        for (what, list) in [("add", &plan.add), ("update", &plan.update), ("remove", &plan.remove)] {
             for p in list {
                 writeln!(out, "{what} {}", p.display())?;
             }
@@ -141,10 +129,115 @@ pub fn stats(out: &mut impl Write, s: &IndexStats, dir: &Path) -> io::Result<()>
 pub fn progress_bar() -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:30} {pos}/{len} files, {per_sec}, eta {eta} {msg}",
-        )
-        .expect("static template"),
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files, {per_sec}, eta {eta} {msg}")
+            .expect("static template"),
     );
     bar
+}
+
+/// The `gazette enrich --json` object of one document.
+pub fn enrichment_json(doc: &gazette::Document, e: &gazette::enrich::Enrichment) -> serde_json::Value {
+    let split = |list: &[gazette::enrich::Entity]| {
+        let names =
+            |central: bool| list.iter().filter(|x| x.central == central).map(|x| x.name.clone()).collect::<Vec<_>>();
+        serde_json::json!({ "central": names(true), "mentioned": names(false) })
+    };
+    serde_json::json!({
+        "id": doc.id,
+        "title": doc.title,
+        "date": doc.date.map(|d| d.to_rfc3339_opts(chrono_secs(), true)),
+        "countries": split(&e.countries),
+        "persons": split(&e.persons),
+        "organizations": split(&e.organizations),
+        "topics": e.topics.iter().map(|t| serde_json::json!({ "name": t.name, "subtopics": t.subtopics })).collect::<Vec<_>>(),
+    })
+}
+
+fn chrono_secs() -> gazette::chrono::SecondsFormat {
+    gazette::chrono::SecondsFormat::Secs
+}
+
+/// Human form of one document's enrichment, with the evidence.
+pub fn enrichment(out: &mut impl Write, doc: &gazette::Document, e: &gazette::enrich::Enrichment) -> io::Result<()> {
+    writeln!(out, "{} ({})", doc.title, doc.id)?;
+    for (label, list) in [("countries", &e.countries), ("persons", &e.persons), ("organizations", &e.organizations)] {
+        let central: Vec<String> = list
+            .iter()
+            .filter(|x| x.central)
+            .map(|x| format!("{} [{}; {}]", x.name, x.mentions.len(), x.reasons.join(", ")))
+            .collect();
+        let mentioned: Vec<&str> = list.iter().filter(|x| !x.central).map(|x| x.name.as_str()).collect();
+        writeln!(out, "  {label}: {}", if central.is_empty() { "-".to_string() } else { central.join("; ") })?;
+        if !mentioned.is_empty() {
+            writeln!(out, "    also mentioned: {}", mentioned.join(", "))?;
+        }
+    }
+    for t in &e.topics {
+        writeln!(out, "  topic: {} {:?} (score {:.1}; {})", t.name, t.subtopics, t.score, t.evidence.join(", "))?;
+    }
+    writeln!(out)
+}
+
+/// Facet values as an indented tree, `limit` children per node, largest first.
+pub fn facet_tree(out: &mut impl Write, counts: &[gazette::query::FacetCount], limit: usize) -> io::Result<()> {
+    fn walk(
+        out: &mut impl Write,
+        counts: &[gazette::query::FacetCount],
+        parent: &str,
+        depth: usize,
+        limit: usize,
+    ) -> io::Result<()> {
+        let prefix = format!("{parent}/");
+        let kids: Vec<_> = counts.iter().filter(|c| c.depth == depth && c.path.starts_with(&prefix)).collect();
+        for c in kids.iter().take(limit) {
+            writeln!(out, "{}{} ({})", "  ".repeat(depth - 1), c.value, c.count)?;
+            walk(out, counts, &c.path, depth + 1, limit)?;
+        }
+        if kids.len() > limit {
+            writeln!(out, "{}… {} more", "  ".repeat(depth - 1), kids.len() - limit)?;
+        }
+        Ok(())
+    }
+    walk(out, counts, "", 1, limit)
+}
+
+/// One stored document with its facets and their evidence.
+pub fn show(out: &mut impl Write, doc: &gazette::Document) -> io::Result<()> {
+    writeln!(out, "id:       {}", doc.id)?;
+    writeln!(out, "title:    {}", doc.title)?;
+    for (label, v) in [("dateline", &doc.dateline), ("source", &doc.source), ("url", &doc.url), ("author", &doc.author)]
+    {
+        if let Some(v) = v {
+            writeln!(out, "{label}:{}{v}", " ".repeat(9 - label.len()))?;
+        }
+    }
+    if let Some(d) = doc.date {
+        writeln!(out, "date:     {}", d.to_rfc3339_opts(chrono_secs(), true))?;
+    }
+    if let Some(p) = &doc.path {
+        writeln!(out, "path:     {}", p.display())?;
+    }
+    let e = &doc.enrichment;
+    for (label, list) in [("countries", &e.countries), ("persons", &e.persons), ("organizations", &e.organizations)] {
+        writeln!(out, "{label}:")?;
+        for x in list {
+            let mentions: Vec<String> =
+                x.mentions.iter().take(6).map(|m| format!("{:?} {}@{}", m.text, m.field, m.offset)).collect();
+            let status = if x.central { format!("central: {}", x.reasons.join(", ")) } else { "mentioned".to_string() };
+            writeln!(
+                out,
+                "  {} [{}] {} ({status}); mentions: {}",
+                x.name,
+                x.facet,
+                x.mentions.len(),
+                mentions.join(", ")
+            )?;
+        }
+    }
+    writeln!(out, "topics:")?;
+    for t in &e.topics {
+        writeln!(out, "  {} {:?} score {:.1}; terms: {}", t.name, t.subtopics, t.score, t.evidence.join(", "))?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", doc.body)
 }

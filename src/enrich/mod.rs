@@ -1,8 +1,85 @@
 //! Enrichment: countries, actors and topics of a document, from the vocabularies in
-//! `index-schema/`. Pure and deterministic: no I/O, the same document and vocabularies give
-//! the same result.
+//! `index-schema/`. Pure and deterministic: no I/O (the vocabularies are compiled in), the
+//! same document and vocabularies always give the same result.
+//!
+//! ```
+//! use gazette::{Document, enrich::Enricher};
+//! let enricher = Enricher::builtin()?;
+//! let doc = Document::new("x", "Kerry meets Wang Yi in Beijing",
+//!     "BEIJING — U.S. Secretary of State John Kerry met Chinese Foreign Minister Wang Yi on Monday.");
+//! let e = enricher.enrich(&doc);
+//! let central: Vec<&str> = e.countries.iter().filter(|c| c.central).map(|c| c.name.as_str()).collect();
+//! assert_eq!(central, ["China", "United States"]);
+//! assert!(e.persons.iter().any(|p| p.name == "John Kerry" && p.central));
+//! # Ok::<(), gazette::Error>(())
+//! ```
+
+mod entities;
+mod topics;
+mod vocab;
+
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
+
+pub use vocab::{Actor, Ambiguous, Country, TopicDef, Vocabulary};
+
+use crate::document::Document;
+use crate::error::Result;
+
+/// The vocabularies compiled into matchers, built once and shared.
+pub struct Enricher {
+    vocab: Vocabulary,
+    entities: entities::EntityMatcher,
+    topics: topics::TopicMatcher,
+}
+
+impl std::fmt::Debug for Enricher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Enricher")
+            .field("countries", &self.vocab.countries.len())
+            .field("actors", &self.vocab.actors.len())
+            .field("topics", &self.vocab.topics.len())
+            .finish()
+    }
+}
+
+static BUILTIN: LazyLock<std::result::Result<Enricher, String>> =
+    LazyLock::new(|| Vocabulary::builtin().map(Enricher::new).map_err(|e| e.to_string()));
+
+impl Enricher {
+    /// Compiles a vocabulary.
+    pub fn new(vocab: Vocabulary) -> Enricher {
+        Enricher { entities: entities::EntityMatcher::new(&vocab), topics: topics::TopicMatcher::new(&vocab), vocab }
+    }
+
+    /// The enricher of the built-in vocabularies, compiled on first use, once per process.
+    pub fn builtin() -> Result<&'static Enricher> {
+        BUILTIN.as_ref().map_err(|reason| crate::Error::SchemaData { file: "vocabularies", reason: reason.clone() })
+    }
+
+    /// The vocabulary this enricher was built from.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocab
+    }
+
+    /// Countries, persons, organizations and topics of a document.
+    pub fn enrich(&self, doc: &Document) -> Enrichment {
+        let dateline = doc.dateline.as_deref().unwrap_or("");
+        let text = format!("{}\n\n{}\n\n{}", doc.title, dateline, doc.body);
+        let body_start = doc.title.len() + 2 + dateline.len() + 2;
+        let lead_len = doc.body.find("\n\n").unwrap_or(doc.body.len());
+        let t = entities::Text {
+            text: &text,
+            title_end: doc.title.len(),
+            lead: doc.title.len() + 2..body_start + lead_len,
+            body_start,
+        };
+        let (countries, persons, organizations) = entities::extract(&self.entities, &self.vocab, &t);
+        let topics = self.topics.assign(&doc.title, &doc.body);
+        Enrichment { countries, persons, organizations, topics }
+    }
+}
 
 /// What enrichment found in a document, with the evidence for it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -61,19 +138,12 @@ pub struct TopicAssignment {
 impl Enrichment {
     /// Facet paths of the central countries.
     pub fn country_facets(&self) -> impl Iterator<Item = &str> {
-        self.countries
-            .iter()
-            .filter(|e| e.central)
-            .map(|e| e.facet.as_str())
+        self.countries.iter().filter(|e| e.central).map(|e| e.facet.as_str())
     }
 
     /// Facet paths of the central persons and organizations.
     pub fn actor_facets(&self) -> impl Iterator<Item = &str> {
-        self.persons
-            .iter()
-            .chain(&self.organizations)
-            .filter(|e| e.central)
-            .map(|e| e.facet.as_str())
+        self.persons.iter().chain(&self.organizations).filter(|e| e.central).map(|e| e.facet.as_str())
     }
 
     /// Facet paths of the topics: `/Major` and `/Major/subtopic`.
@@ -92,16 +162,14 @@ impl Enrichment {
 
     /// Canonical names of every country and actor mentioned, central or not.
     pub fn mentioned_names(&self) -> impl Iterator<Item = &str> {
-        self.countries
-            .iter()
-            .chain(&self.persons)
-            .chain(&self.organizations)
-            .map(|e| e.name.as_str())
+        self.countries.iter().chain(&self.persons).chain(&self.organizations).map(|e| e.name.as_str())
     }
 }
 
-/// Fills [`crate::Document::enrichment`] using the built-in vocabularies.
-///
-/// Not yet implemented: documents keep an empty enrichment (see the project's issue on
-/// facets). Kept as the single call site the indexing pipeline uses.
-pub fn enrich_document(_doc: &mut crate::Document) {}
+/// Fills [`crate::Document::enrichment`] using the built-in vocabularies (a no-op if they
+/// failed to compile, which the tests of this crate rule out).
+pub fn enrich_document(doc: &mut Document) {
+    if let Ok(e) = Enricher::builtin() {
+        doc.enrichment = e.enrich(doc);
+    }
+}

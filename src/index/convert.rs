@@ -16,66 +16,41 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Document) -> TantivyDocument {
     t.add_text(f.title, &doc.title);
     t.add_text(f.lead, doc.lead());
     t.add_text(f.body, &doc.body);
-    for (field, value) in [
-        (f.dateline, &doc.dateline),
-        (f.author, &doc.author),
-        (f.source, &doc.source),
-        (f.url, &doc.url),
-    ] {
+    for (field, value) in
+        [(f.dateline, &doc.dateline), (f.author, &doc.author), (f.source, &doc.source), (f.url, &doc.url)]
+    {
         if let Some(v) = value {
             t.add_text(field, v);
         }
     }
     if let Some(d) = doc.date {
-        t.add_date(
-            f.date,
-            tantivy::DateTime::from_timestamp_secs(d.timestamp()),
-        );
+        t.add_date(f.date, tantivy::DateTime::from_timestamp_secs(d.timestamp()));
     }
     t.add_text(f.content_hash, &doc.content_hash);
     if !doc.extra.is_empty() {
-        t.add_field_value(
-            f.extra,
-            &OwnedValue::from(serde_json::Value::Object(doc.extra.clone())),
-        );
+        t.add_field_value(f.extra, &OwnedValue::from(serde_json::Value::Object(doc.extra.clone())));
     }
     let e = &doc.enrichment;
     for facet in e.country_facets() {
-        t.add_facet(
-            f.country,
-            Facet::from_text(facet).unwrap_or_else(|_| Facet::root()),
-        );
+        t.add_facet(f.country, Facet::from_text(facet).unwrap_or_else(|_| Facet::root()));
     }
     for facet in e.actor_facets() {
-        t.add_facet(
-            f.actor,
-            Facet::from_text(facet).unwrap_or_else(|_| Facet::root()),
-        );
+        t.add_facet(f.actor, Facet::from_text(facet).unwrap_or_else(|_| Facet::root()));
     }
     for facet in e.topic_facets() {
-        t.add_facet(
-            f.topic,
-            Facet::from_text(&facet).unwrap_or_else(|_| Facet::root()),
-        );
+        t.add_facet(f.topic, Facet::from_text(&facet).unwrap_or_else(|_| Facet::root()));
     }
     for name in e.mentioned_names() {
         t.add_text(f.mention, name);
     }
     if *e != Default::default() {
-        t.add_text(
-            f.enrichment,
-            serde_json::to_string(e).expect("enrichment serializes"),
-        );
+        t.add_text(f.enrichment, serde_json::to_string(e).expect("enrichment serializes"));
     }
     t
 }
 
 pub(crate) fn from_tantivy(f: &Fields, t: &TantivyDocument) -> Document {
-    let text = |field| {
-        t.get_first(field)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
+    let text = |field| t.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
     let mut doc = Document {
         id: text(f.id).unwrap_or_default(),
         title: text(f.title).unwrap_or_default(),

@@ -61,10 +61,7 @@ pub struct Index {
 
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Index")
-            .field("dir", &self.dir)
-            .field("num_docs", &self.num_docs())
-            .finish()
+        f.debug_struct("Index").field("dir", &self.dir).field("num_docs", &self.num_docs()).finish()
     }
 }
 
@@ -88,9 +85,7 @@ impl Index {
     pub fn open(dir: impl AsRef<Path>) -> Result<Index> {
         let dir = dir.as_ref();
         if !Index::exists(dir) {
-            return Err(Error::IndexNotFound {
-                dir: dir.to_path_buf(),
-            });
+            return Err(Error::IndexNotFound { dir: dir.to_path_buf() });
         }
         let fields = Fields::new()?;
         let inner = tantivy::Index::open_in_dir(dir)?;
@@ -101,11 +96,7 @@ impl Index {
             .map(|p| p.gazette_schema)
             .unwrap_or(0);
         if found != fields.spec.version || inner.schema() != *fields.schema() {
-            return Err(Error::SchemaMismatch {
-                dir: dir.to_path_buf(),
-                found,
-                expected: fields.spec.version,
-            });
+            return Err(Error::SchemaMismatch { dir: dir.to_path_buf(), found, expected: fields.spec.version });
         }
         Index::wrap(inner, fields, Some(dir.to_path_buf()))
     }
@@ -124,11 +115,7 @@ impl Index {
 
     /// Opens the index in `dir`, creating it when there is none.
     pub fn open_or_create(dir: impl AsRef<Path>) -> Result<Index> {
-        if Index::exists(&dir) {
-            Index::open(dir)
-        } else {
-            Index::create(dir)
-        }
+        if Index::exists(&dir) { Index::open(dir) } else { Index::create(dir) }
     }
 
     /// Deletes the index in `dir` (only files an index holds) and creates an empty one: for
@@ -142,14 +129,9 @@ impl Index {
                 && let Err(TantivyError::LockFailure(LockError::LockBusy, _)) =
                     index.writer::<TantivyDocument>(MIN_MEMORY_PER_THREAD_BYTES)
             {
-                return Err(Error::IndexLocked {
-                    dir: dir.to_path_buf(),
-                });
+                return Err(Error::IndexLocked { dir: dir.to_path_buf() });
             }
-            for entry in std::fs::read_dir(dir)
-                .map_err(|e| Error::io(dir, e))?
-                .flatten()
-            {
+            for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 let ours = name == "meta.json"
                     || name == ".managed.json"
@@ -175,18 +157,9 @@ impl Index {
         schema::register_analyzers(inner.tokenizers());
         // On disk, the reader follows commits made by other processes (a nightly reindex)
         // on its own; our own commits reload it explicitly, so tests see them at once.
-        let policy = if dir.is_some() {
-            ReloadPolicy::OnCommitWithDelay
-        } else {
-            ReloadPolicy::Manual
-        };
+        let policy = if dir.is_some() { ReloadPolicy::OnCommitWithDelay } else { ReloadPolicy::Manual };
         let reader = inner.reader_builder().reload_policy(policy).try_into()?;
-        Ok(Index {
-            inner,
-            reader,
-            fields: Arc::new(fields),
-            dir,
-        })
+        Ok(Index { inner, reader, fields: Arc::new(fields), dir })
     }
 
     /// The directory of an on-disk index.
@@ -215,9 +188,7 @@ impl Index {
     /// indexing threads (0: one per core, at most 8). The budget is raised to tantivy's
     /// minimum of 15 MB per thread when lower.
     pub fn writer_with(&self, memory_bytes: usize, threads: usize) -> Result<Writer<'_>> {
-        let cores = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1);
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
         let threads = if threads == 0 { cores.min(8) } else { threads };
         let per_thread = (memory_bytes / threads).max(MIN_MEMORY_PER_THREAD_BYTES);
         let opts = tantivy::indexer::IndexWriterOptions::builder()
@@ -227,18 +198,12 @@ impl Index {
         let inner: IndexWriter = match self.inner.writer_with_options(opts) {
             Ok(w) => w,
             Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
-                return Err(Error::IndexLocked {
-                    dir: self.dir.clone().unwrap_or_default(),
-                });
+                return Err(Error::IndexLocked { dir: self.dir.clone().unwrap_or_default() });
             }
             Err(e) => return Err(e.into()),
         };
         let manifest = self.manifest()?;
-        Ok(Writer {
-            index: self,
-            inner,
-            manifest,
-        })
+        Ok(Writer { index: self, inner, manifest })
     }
 
     /// The manifest of the last commit: which files the index holds documents of.
@@ -250,27 +215,15 @@ impl Index {
     }
 
     fn payload(&self) -> Result<Option<Payload>> {
-        Ok(self
-            .inner
-            .load_metas()?
-            .payload
-            .and_then(|p| serde_json::from_str(&p).ok()))
+        Ok(self.inner.load_metas()?.payload.and_then(|p| serde_json::from_str(&p).ok()))
     }
 
     /// The stored document with this id.
     pub fn get(&self, id: &str) -> Result<Document> {
         let searcher = self.reader.searcher();
-        let q = TermQuery::new(
-            Term::from_field_text(self.fields.id, id),
-            IndexRecordOption::Basic,
-        );
-        let top = searcher.search(
-            &q,
-            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
-        )?;
-        let (_, addr) = top
-            .first()
-            .ok_or_else(|| Error::DocumentNotFound { id: id.to_string() })?;
+        let q = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        let top = searcher.search(&q, &tantivy::collector::TopDocs::with_limit(1).order_by_score())?;
+        let (_, addr) = top.first().ok_or_else(|| Error::DocumentNotFound { id: id.to_string() })?;
         let t: TantivyDocument = searcher.doc(*addr)?;
         Ok(convert::from_tantivy(&self.fields, &t))
     }
@@ -289,9 +242,7 @@ impl Index {
             None => 0,
         };
         let last_run = match &self.dir {
-            Some(dir) => std::fs::read(dir.join(LAST_RUN_FILE))
-                .ok()
-                .and_then(|b| serde_json::from_slice(&b).ok()),
+            Some(dir) => std::fs::read(dir.join(LAST_RUN_FILE)).ok().and_then(|b| serde_json::from_slice(&b).ok()),
             None => None,
         };
         Ok(IndexStats {
@@ -352,16 +303,12 @@ impl Writer<'_> {
 
     /// Deletes the document with this id (if any).
     pub fn delete(&mut self, id: &str) {
-        self.inner
-            .delete_term(Term::from_field_text(self.index.fields.id, id));
+        self.inner.delete_term(Term::from_field_text(self.index.fields.id, id));
     }
 
     /// Deletes every document that came from this source file.
     pub(crate) fn delete_file(&mut self, path: &Path) {
-        self.inner.delete_term(Term::from_field_text(
-            self.index.fields.path,
-            &path.to_string_lossy(),
-        ));
+        self.inner.delete_term(Term::from_field_text(self.index.fields.path, &path.to_string_lossy()));
     }
 
     /// Deletes every document and forgets every file.
@@ -383,10 +330,7 @@ impl Writer<'_> {
             }
             None => None,
         };
-        let payload = Payload {
-            gazette_schema: version,
-            manifest: manifest_name.clone(),
-        };
+        let payload = Payload { gazette_schema: version, manifest: manifest_name.clone() };
         prepared.set_payload(&serde_json::to_string(&payload).expect("payload serializes"));
         prepared.commit()?;
         if let (Some(dir), Some(name)) = (&self.index.dir, &manifest_name) {

@@ -57,10 +57,7 @@ impl std::fmt::Debug for ReindexOptions {
 impl ReindexOptions {
     /// Options to index these files and folders, everything else by default.
     pub fn new<P: Into<PathBuf>>(roots: impl IntoIterator<Item = P>) -> ReindexOptions {
-        ReindexOptions {
-            roots: roots.into_iter().map(Into::into).collect(),
-            ..ReindexOptions::default()
-        }
+        ReindexOptions { roots: roots.into_iter().map(Into::into).collect(), ..ReindexOptions::default() }
     }
 }
 
@@ -90,14 +87,8 @@ impl FileFailure {
     /// A failure of `path` (used when the error names no path of its own).
     fn new(path: PathBuf, error: Error) -> FileFailure {
         match error {
-            Error::Io { path, source } => FileFailure {
-                path,
-                reason: source.to_string(),
-            },
-            other => FileFailure {
-                path,
-                reason: other.to_string(),
-            },
+            Error::Io { path, source } => FileFailure { path, reason: source.to_string() },
+            other => FileFailure { path, reason: other.to_string() },
         }
     }
 }
@@ -155,13 +146,7 @@ pub struct Plan {
 impl ReindexReport {
     /// Files that had problems, failed or with warnings.
     pub fn problem_count(&self) -> usize {
-        self.failed.len()
-            + self
-                .warnings
-                .iter()
-                .map(|w| &w.path)
-                .collect::<BTreeSet<_>>()
-                .len()
+        self.failed.len() + self.warnings.iter().map(|w| &w.path).collect::<BTreeSet<_>>().len()
     }
 
     fn skip(&mut self, reason: &str, n: usize) {
@@ -215,24 +200,13 @@ impl Writer<'_> {
     /// [`Index::reindex`] with this writer.
     pub fn reindex(&mut self, opts: &ReindexOptions) -> Result<ReindexReport> {
         let started = Instant::now();
-        let mut report = ReindexReport {
-            dry_run: opts.dry_run,
-            ..ReindexReport::default()
-        };
+        let mut report = ReindexReport { dry_run: opts.dry_run, ..ReindexReport::default() };
         let mut plan = Plan::default();
         if opts.full && !opts.dry_run {
             self.delete_all()?;
         }
-        let exclude: Vec<PathBuf> = self
-            .index
-            .dir()
-            .and_then(|d| d.canonicalize().ok())
-            .into_iter()
-            .collect();
-        let walk_opts = WalkOptions {
-            follow_symlinks: opts.follow_symlinks,
-            exclude,
-        };
+        let exclude: Vec<PathBuf> = self.index.dir().and_then(|d| d.canonicalize().ok()).into_iter().collect();
+        let walk_opts = WalkOptions { follow_symlinks: opts.follow_symlinks, exclude };
 
         // Walk every root and decide, per file, whether it must be read.
         let mut to_load: Vec<SourceFile> = Vec::new();
@@ -241,9 +215,7 @@ impl Writer<'_> {
             let root = match root.canonicalize() {
                 Ok(r) => r,
                 Err(e) => {
-                    report
-                        .failed
-                        .push(FileFailure::new(root.clone(), Error::io(root, e)));
+                    report.failed.push(FileFailure::new(root.clone(), Error::io(root, e)));
                     continue;
                 }
             };
@@ -285,11 +257,7 @@ impl Writer<'_> {
             files_total += walked.files.len();
             for file in walked.files {
                 match self.manifest.files.get(&file.path) {
-                    Some(e)
-                        if !opts.full
-                            && e.size == file.size
-                            && e.modified_ns == file.modified_ns =>
-                    {
+                    Some(e) if !opts.full && e.size == file.size && e.modified_ns == file.modified_ns => {
                         report.unchanged += 1;
                     }
                     _ => to_load.push(file),
@@ -303,29 +271,17 @@ impl Writer<'_> {
             .num_threads(opts.threads)
             .build()
             .map_err(|e| Error::io("thread pool", std::io::Error::other(e)))?;
-        let mut progress = Progress {
-            files_total,
-            files_done: report.unchanged,
-            ..Progress::default()
-        };
+        let mut progress = Progress { files_total, files_done: report.unchanged, ..Progress::default() };
         let mut since_commit = 0usize;
         for chunk in to_load.chunks(CHUNK_FILES) {
-            if opts
-                .cancel
-                .as_ref()
-                .is_some_and(|c| c.load(Ordering::Relaxed))
-            {
+            if opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
                 report.interrupted = true;
                 break;
             }
             let manifest = &self.manifest;
             let full = opts.full;
-            let outcomes: Vec<Outcome> = pool.install(|| {
-                chunk
-                    .par_iter()
-                    .map(|f| load_one(f, manifest, full))
-                    .collect()
-            });
+            let outcomes: Vec<Outcome> =
+                pool.install(|| chunk.par_iter().map(|f| load_one(f, manifest, full)).collect());
             for outcome in outcomes {
                 progress.files_done += 1;
                 match outcome {
@@ -342,24 +298,12 @@ impl Writer<'_> {
                         report.skip("binary", 1);
                     }
                     Outcome::Failed(f) => report.failed.push(f),
-                    Outcome::Loaded {
-                        file,
-                        hash,
-                        documents,
-                        warnings,
-                    } => {
+                    Outcome::Loaded { file, hash, documents, warnings } => {
                         progress.bytes += file.size;
                         if documents.is_empty() {
                             // Nothing readable: keep what the index had of this file.
-                            let reason = warnings
-                                .iter()
-                                .map(|w| w.problem.to_string())
-                                .collect::<Vec<_>>()
-                                .join("; ");
-                            report.failed.push(FileFailure {
-                                path: file.path.clone(),
-                                reason,
-                            });
+                            let reason = warnings.iter().map(|w| w.problem.to_string()).collect::<Vec<_>>().join("; ");
+                            report.failed.push(FileFailure { path: file.path.clone(), reason });
                             continue;
                         }
                         report.warnings.extend(warnings);
@@ -385,15 +329,9 @@ impl Writer<'_> {
                             self.add(doc)?;
                         }
                         let ids = documents.into_iter().map(|d| d.id).collect();
-                        self.manifest.files.insert(
-                            file.path,
-                            FileEntry {
-                                size: file.size,
-                                modified_ns: file.modified_ns,
-                                hash,
-                                ids,
-                            },
-                        );
+                        self.manifest
+                            .files
+                            .insert(file.path, FileEntry { size: file.size, modified_ns: file.modified_ns, hash, ids });
                     }
                 }
             }
@@ -426,10 +364,7 @@ fn load_one(file: &SourceFile, manifest: &super::Manifest, full: bool) -> Outcom
     let bytes = match std::fs::read(&file.path) {
         Ok(b) => b,
         Err(e) => {
-            return Outcome::Failed(FileFailure::new(
-                file.path.clone(),
-                Error::io(&file.path, e),
-            ));
+            return Outcome::Failed(FileFailure::new(file.path.clone(), Error::io(&file.path, e)));
         }
     };
     let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
@@ -437,30 +372,15 @@ fn load_one(file: &SourceFile, manifest: &super::Manifest, full: bool) -> Outcom
     // The size recorded is that of the bytes read, so that a file growing while it is read
     // is seen as changed by the next run.
     file.size = bytes.len() as u64;
-    if !full
-        && manifest
-            .files
-            .get(&file.path)
-            .is_some_and(|e| e.hash == hash)
-    {
+    if !full && manifest.files.get(&file.path).is_some_and(|e| e.hash == hash) {
         return Outcome::SameContent(file);
     }
     let mut loaded = load::load_bytes(&bytes, file.format, &file.id_base, &file.path);
-    if loaded.documents.is_empty()
-        && loaded
-            .warnings
-            .iter()
-            .any(|w| w.problem == crate::error::FileProblem::Binary)
-    {
+    if loaded.documents.is_empty() && loaded.warnings.iter().any(|w| w.problem == crate::error::FileProblem::Binary) {
         return Outcome::Binary(file);
     }
     for doc in &mut loaded.documents {
         crate::enrich::enrich_document(doc);
     }
-    Outcome::Loaded {
-        file,
-        hash,
-        documents: loaded.documents,
-        warnings: loaded.warnings,
-    }
+    Outcome::Loaded { file, hash, documents: loaded.documents, warnings: loaded.warnings }
 }

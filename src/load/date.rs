@@ -29,39 +29,20 @@ fn parse_any(s: &str) -> Option<DateTime<Utc>> {
         return Some(d.with_timezone(&Utc));
     }
     // ISO forms with an offset but a space instead of `T`, or without seconds.
-    for fmt in [
-        "%Y-%m-%d %H:%M:%S%:z",
-        "%Y-%m-%dT%H:%M%:z",
-        "%Y-%m-%dT%H:%M:%S%.f%z",
-    ] {
+    for fmt in ["%Y-%m-%d %H:%M:%S%:z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M:%S%.f%z"] {
         if let Ok(d) = DateTime::parse_from_str(s, fmt) {
             return Some(d.with_timezone(&Utc));
         }
     }
-    for fmt in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ] {
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
         if let Ok(d) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(Utc.from_utc_datetime(&d));
         }
     }
     let cleaned = clean_prose_date(s);
     for fmt in [
-        "%Y-%m-%d",
-        "%Y/%m/%d",
-        "%Y%m%d",
-        "%B %d, %Y",
-        "%B %d %Y",
-        "%b %d, %Y",
-        "%b %d %Y",
-        "%d %B %Y",
-        "%d %b %Y",
-        "%d %B, %Y",
-        "%B %Y",
+        "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%B %d, %Y", "%B %d %Y", "%b %d, %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y",
+        "%d %B, %Y", "%B %Y",
     ] {
         if let Ok(d) = NaiveDate::parse_from_str(&cleaned, fmt) {
             if d.year() < 1000 {
@@ -80,11 +61,7 @@ fn parse_any(s: &str) -> Option<DateTime<Utc>> {
 /// Parses a JSON number as a Unix timestamp in seconds or, when too large for that, in
 /// milliseconds.
 pub(crate) fn from_unix(n: i64) -> Option<DateTime<Utc>> {
-    let secs = if n.abs() > 100_000_000_000 {
-        n / 1000
-    } else {
-        n
-    };
+    let secs = if n.abs() > 100_000_000_000 { n / 1000 } else { n };
     Utc.timestamp_opt(secs, 0).single()
 }
 
@@ -95,26 +72,12 @@ fn midnight(d: NaiveDate) -> DateTime<Utc> {
 /// Drops a leading weekday, ordinal suffixes (`5th`) and the dots of abbreviations
 /// (`Sept.`), so that the prose formats above match.
 fn clean_prose_date(s: &str) -> String {
-    const WEEKDAYS: [&str; 7] = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
-    let mut words: Vec<String> = s
-        .split(|c: char| c.is_whitespace())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_string())
-        .collect();
+    const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    let mut words: Vec<String> =
+        s.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).map(|w| w.to_string()).collect();
     if let Some(first) = words.first() {
         let w = first.trim_end_matches(',').to_lowercase();
-        if WEEKDAYS
-            .iter()
-            .any(|d| *d == w || (w.len() >= 3 && d.starts_with(&w) && w.len() <= 4))
-        {
+        if WEEKDAYS.iter().any(|d| *d == w || (w.len() >= 3 && d.starts_with(&w) && w.len() <= 4)) {
             words.remove(0);
         }
     }
@@ -122,11 +85,7 @@ fn clean_prose_date(s: &str) -> String {
         .into_iter()
         .map(|w| {
             let w = w.replace('.', "");
-            let w = if w.to_lowercase().starts_with("sept") {
-                w.replacen("ept", "ep", 1)
-            } else {
-                w
-            };
+            let w = if w.to_lowercase().starts_with("sept") { w.replacen("ept", "ep", 1) } else { w };
             // 5th, 1st, 22nd, 3rd
             let trimmed = w.trim_end_matches(',');
             let comma = if w.ends_with(',') { "," } else { "" };
@@ -156,10 +115,7 @@ mod tests {
             ("2016-03-05T14:30:00+01:00", Some("2016-03-05T13:30:00Z")),
             ("2016-03-05T14:30:00", Some("2016-03-05T14:30:00Z")),
             ("2016-03-05 14:30:00", Some("2016-03-05T14:30:00Z")),
-            (
-                "Sat, 05 Mar 2016 14:30:00 +0000",
-                Some("2016-03-05T14:30:00Z"),
-            ),
+            ("Sat, 05 Mar 2016 14:30:00 +0000", Some("2016-03-05T14:30:00Z")),
             ("March 5, 2016", Some("2016-03-05T00:00:00Z")),
             ("Mar. 5, 2016", Some("2016-03-05T00:00:00Z")),
             ("Sept. 22, 2015", Some("2015-09-22T00:00:00Z")),
@@ -173,21 +129,14 @@ mod tests {
             ("2016-13-45", None),
         ];
         for (input, want) in cases {
-            let got =
-                parse_date(input).map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            let got = parse_date(input).map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
             assert_eq!(got.as_deref(), *want, "input {input:?}");
         }
     }
 
     #[test]
     fn unix_seconds_and_millis() {
-        assert_eq!(
-            from_unix(1_457_136_000).unwrap().to_rfc3339(),
-            "2016-03-05T00:00:00+00:00"
-        );
-        assert_eq!(
-            from_unix(1_457_136_000_000).unwrap().to_rfc3339(),
-            "2016-03-05T00:00:00+00:00"
-        );
+        assert_eq!(from_unix(1_457_136_000).unwrap().to_rfc3339(), "2016-03-05T00:00:00+00:00");
+        assert_eq!(from_unix(1_457_136_000_000).unwrap().to_rfc3339(), "2016-03-05T00:00:00+00:00");
     }
 }

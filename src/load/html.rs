@@ -23,70 +23,40 @@ static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time[datetime]"));
 static CANONICAL: LazyLock<Selector> = LazyLock::new(|| sel("link[rel=canonical]"));
 static LD_JSON: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json"]"#));
-static MAIN: LazyLock<[Selector; 4]> =
-    LazyLock::new(|| [sel("article"), sel("main"), sel("[role=main]"), sel("body")]);
+static MAIN: LazyLock<[Selector; 4]> = LazyLock::new(|| [sel("article"), sel("main"), sel("[role=main]"), sel("body")]);
 
 pub(super) fn load(bytes: &[u8], ctx: &Ctx<'_>, loaded: &mut Loaded) {
     let text = decode_html(bytes);
     let lower_tail = text[text.len().saturating_sub(4096)..].to_ascii_lowercase();
     let lower_head = text[..text.len().min(4096)].to_ascii_lowercase();
-    if (lower_head.contains("<html") || lower_head.contains("<!doctype"))
-        && !lower_tail.contains("</html")
-    {
+    if (lower_head.contains("<html") || lower_head.contains("<!doctype")) && !lower_tail.contains("</html") {
         ctx.warn(loaded, None, FileProblem::TruncatedHtml);
     }
     let page = Html::parse_document(&text);
     let meta = Metas::read(&page);
     let ld = json_ld_article(&page);
 
-    let site = meta
-        .get(&["og:site_name", "application-name"])
-        .or_else(|| ld_str(&ld, &["publisher", "name"]));
+    let site = meta.get(&["og:site_name", "application-name"]).or_else(|| ld_str(&ld, &["publisher", "name"]));
     let title = meta
         .get(&["og:title", "twitter:title"])
         .or_else(|| ld_str(&ld, &["headline"]))
-        .or_else(|| {
-            page.select(&TITLE)
-                .next()
-                .map(|t| strip_site_suffix(&element_text(t), site.as_deref()))
-        })
+        .or_else(|| page.select(&TITLE).next().map(|t| strip_site_suffix(&element_text(t), site.as_deref())))
         .filter(|t| !t.is_empty())
         .or_else(|| page.select(&H1).next().map(|h| element_text(h)))
         .unwrap_or_default();
     let date = meta
         .get(&[
-            "article:published_time",
-            "datePublished",
-            "date",
-            "pubdate",
-            "publishdate",
-            "dc.date.issued",
-            "dc.date",
-            "parsely-pub-date",
-            "sailthru.date",
+            "article:published_time", "datePublished", "date", "pubdate", "publishdate", "dc.date.issued", "dc.date",
+            "parsely-pub-date", "sailthru.date",
         ])
         .or_else(|| ld_str(&ld, &["datePublished"]))
-        .or_else(|| {
-            page.select(&TIME)
-                .next()
-                .and_then(|t| t.value().attr("datetime").map(str::to_string))
-        })
+        .or_else(|| page.select(&TIME).next().and_then(|t| t.value().attr("datetime").map(str::to_string)))
         .and_then(|d| parse_date(&d));
     let author = meta
-        .get(&[
-            "author",
-            "article:author",
-            "byl",
-            "dc.creator",
-            "parsely-author",
-        ])
+        .get(&["author", "article:author", "byl", "dc.creator", "parsely-author"])
         .filter(|a| !a.starts_with("http"))
         .or_else(|| ld_author(&ld))
-        .map(|a| {
-            a.trim_start_matches("By ")
-                .trim_start_matches("by ")
-                .to_string()
-        });
+        .map(|a| a.trim_start_matches("By ").trim_start_matches("by ").to_string());
     let url = page
         .select(&CANONICAL)
         .next()
@@ -116,38 +86,27 @@ pub(super) fn load(bytes: &[u8], ctx: &Ctx<'_>, loaded: &mut Loaded) {
 /// The element matching `selector` with the most text (a page may have several `<article>`
 /// elements: teasers around the story).
 fn largest<'a>(page: &'a Html, selector: &Selector) -> Option<ElementRef<'a>> {
-    page.select(selector)
-        .max_by_key(|e| e.text().map(str::len).sum::<usize>())
+    page.select(selector).max_by_key(|e| e.text().map(str::len).sum::<usize>())
 }
 
 /// Charset from the BOM, then `<meta charset>` or `http-equiv`, then UTF-8 if valid, else
 /// Windows-1252 (what browsers assume for unlabelled Western pages).
 pub(crate) fn decode_html(bytes: &[u8]) -> String {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc
-            .decode_without_bom_handling(&bytes[bom_len..])
-            .0
-            .into_owned();
+        return enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned();
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
     let declared = head.find("charset=").and_then(|i| {
         let rest = head[i + 8..].trim_start_matches(['"', '\'', ' ']);
-        let end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-            .unwrap_or(rest.len());
+        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).unwrap_or(rest.len());
         encoding_rs::Encoding::for_label(&rest.as_bytes()[..end])
     });
     match declared {
         // A page that says UTF-8 but is not is decoded as Windows-1252 rather than mangled.
-        Some(enc) if enc != encoding_rs::UTF_8 => {
-            enc.decode_without_bom_handling(bytes).0.into_owned()
-        }
+        Some(enc) if enc != encoding_rs::UTF_8 => enc.decode_without_bom_handling(bytes).0.into_owned(),
         _ => match std::str::from_utf8(bytes) {
             Ok(s) => s.to_string(),
-            Err(_) => encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(bytes)
-                .0
-                .into_owned(),
+            Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
         },
     }
 }
@@ -159,9 +118,7 @@ pub(crate) fn html_to_text(html: &str) -> String {
         .raw_mode(true)
         .add_css(HIDDEN_CSS)
         .expect("static CSS parses");
-    let text = config
-        .string_from_read(html.as_bytes(), usize::MAX / 4)
-        .unwrap_or_default();
+    let text = config.string_from_read(html.as_bytes(), usize::MAX / 4).unwrap_or_default();
     tidy_paragraphs(&text)
 }
 
@@ -175,11 +132,7 @@ fn drop_leading_title(body: &str, title: &str) -> String {
 }
 
 fn element_text(el: ElementRef<'_>) -> String {
-    el.text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    el.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `Headline | Voice of America` -> `Headline`. A trailing part after ` | ` is always taken
@@ -209,10 +162,7 @@ impl Metas {
             .select(&META)
             .filter_map(|m| {
                 let v = m.value();
-                let key = v
-                    .attr("property")
-                    .or(v.attr("name"))
-                    .or(v.attr("itemprop"))?;
+                let key = v.attr("property").or(v.attr("name")).or(v.attr("itemprop"))?;
                 let content = v.attr("content")?.trim();
                 (!content.is_empty()).then(|| (key.to_ascii_lowercase(), content.to_string()))
             })
@@ -223,10 +173,7 @@ impl Metas {
     fn get(&self, keys: &[&str]) -> Option<String> {
         keys.iter().find_map(|k| {
             let k = k.to_ascii_lowercase();
-            self.0
-                .iter()
-                .find(|(key, _)| *key == k)
-                .map(|(_, v)| v.clone())
+            self.0.iter().find(|(key, _)| *key == k).map(|(_, v)| v.clone())
         })
     }
 }
@@ -235,9 +182,7 @@ impl Metas {
 /// for in arrays and `@graph` too.
 fn json_ld_article(page: &Html) -> Value {
     fn is_article(v: &Value) -> bool {
-        let is = |t: &str| {
-            t.ends_with("Article") || t == "Report" || t == "BlogPosting" || t == "WebPage"
-        };
+        let is = |t: &str| t.ends_with("Article") || t == "Report" || t == "BlogPosting" || t == "WebPage";
         match &v["@type"] {
             Value::String(t) => is(t),
             Value::Array(ts) => ts.iter().filter_map(Value::as_str).any(is),
@@ -270,27 +215,16 @@ fn ld_str(ld: &Value, path: &[&str]) -> Option<String> {
     for key in path {
         v = &v[*key];
     }
-    v.as_str()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
+    v.as_str().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 fn ld_author(ld: &Value) -> Option<String> {
     let names: Vec<String> = match &ld["author"] {
         Value::String(s) => vec![s.clone()],
-        Value::Object(o) => o
-            .get("name")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .into_iter()
-            .collect(),
+        Value::Object(o) => o.get("name").and_then(Value::as_str).map(str::to_string).into_iter().collect(),
         Value::Array(a) => a
             .iter()
-            .filter_map(|x| {
-                x.as_str()
-                    .map(str::to_string)
-                    .or_else(|| x["name"].as_str().map(str::to_string))
-            })
+            .filter_map(|x| x.as_str().map(str::to_string).or_else(|| x["name"].as_str().map(str::to_string)))
             .collect(),
         _ => vec![],
     };
@@ -304,14 +238,7 @@ mod tests {
 
     fn load_one(html: &[u8]) -> Loaded {
         let mut loaded = Loaded::default();
-        load(
-            html,
-            &Ctx {
-                id_base: "p.html",
-                path: Path::new("p.html"),
-            },
-            &mut loaded,
-        );
+        load(html, &Ctx { id_base: "p.html", path: Path::new("p.html") }, &mut loaded);
         loaded
     }
 
@@ -341,10 +268,7 @@ mod tests {
         assert_eq!(d.url.as_deref(), Some("https://example.org/talks"));
         assert_eq!(d.date.unwrap().to_rfc3339(), "2016-04-07T14:00:00+00:00");
         assert_eq!(d.dateline.as_deref(), Some("GENEVA"));
-        assert_eq!(
-            d.body,
-            "Negotiators met again on Thursday.\n\nThey spoke for \u{201c}hours\u{201d} & agreed."
-        );
+        assert_eq!(d.body, "Negotiators met again on Thursday.\n\nThey spoke for \u{201c}hours\u{201d} & agreed.");
     }
 
     #[test]
@@ -362,38 +286,20 @@ mod tests {
                 r#"<html><head><meta property="og:site_name" content="Reuters"><title>Markets fall - Reuters</title></head></html>"#,
                 "Markets fall",
             ),
-            (
-                "<html><body><h1>Only a heading</h1><p>text</p></body></html>",
-                "Only a heading",
-            ),
+            ("<html><body><h1>Only a heading</h1><p>text</p></body></html>", "Only a heading"),
         ];
         for (html, want) in cases {
-            assert_eq!(
-                load_one(html.as_bytes()).documents[0].title,
-                *want,
-                "{html}"
-            );
+            assert_eq!(load_one(html.as_bytes()).documents[0].title, *want, "{html}");
         }
     }
 
     #[test]
     fn dates_from_time_element_and_meta() {
-        let html = r#"<html><body><article><time datetime="2015-09-25">Sept. 25</time><p>Text</p></article></body></html>"#;
-        assert_eq!(
-            load_one(html.as_bytes()).documents[0]
-                .date
-                .unwrap()
-                .to_rfc3339(),
-            "2015-09-25T00:00:00+00:00"
-        );
+        let html =
+            r#"<html><body><article><time datetime="2015-09-25">Sept. 25</time><p>Text</p></article></body></html>"#;
+        assert_eq!(load_one(html.as_bytes()).documents[0].date.unwrap().to_rfc3339(), "2015-09-25T00:00:00+00:00");
         let html = r#"<html><head><meta property="article:published_time" content="2014-05-19T12:00:00Z"></head><body>x</body></html>"#;
-        assert_eq!(
-            load_one(html.as_bytes()).documents[0]
-                .date
-                .unwrap()
-                .to_rfc3339(),
-            "2014-05-19T12:00:00+00:00"
-        );
+        assert_eq!(load_one(html.as_bytes()).documents[0].date.unwrap().to_rfc3339(), "2014-05-19T12:00:00+00:00");
     }
 
     #[test]

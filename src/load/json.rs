@@ -10,37 +10,14 @@ use crate::error::FileProblem;
 
 // Recognized field names, looked up case-insensitively, first found wins.
 const TITLE: &[&str] = &["title", "headline", "name"];
-const BODY: &[&str] = &[
-    "body",
-    "text",
-    "content",
-    "articlebody",
-    "article_body",
-    "full_text",
-    "fulltext",
-];
+const BODY: &[&str] = &["body", "text", "content", "articlebody", "article_body", "full_text", "fulltext"];
 const SUMMARY: &[&str] = &["description", "summary", "abstract", "excerpt"];
 const DATE: &[&str] = &[
-    "date",
-    "published",
-    "published_at",
-    "publishedat",
-    "datepublished",
-    "pubdate",
-    "pub_date",
-    "publication_date",
-    "created_at",
-    "timestamp",
+    "date", "published", "published_at", "publishedat", "datepublished", "pubdate", "pub_date", "publication_date",
+    "created_at", "timestamp",
 ];
 const URL: &[&str] = &["url", "link", "permalink", "canonical_url"];
-const SOURCE: &[&str] = &[
-    "source",
-    "publisher",
-    "site_name",
-    "sitename",
-    "site",
-    "outlet",
-];
+const SOURCE: &[&str] = &["source", "publisher", "site_name", "sitename", "site", "outlet"];
 const AUTHOR: &[&str] = &["author", "byline", "authors", "creator"];
 const ID: &[&str] = &["id", "guid", "_id", "uuid", "doc_id"];
 const DATELINE: &[&str] = &["dateline"];
@@ -49,11 +26,7 @@ pub(super) fn load_json(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            ctx.warn(
-                loaded,
-                Some(e.line()),
-                FileProblem::InvalidJson(e.to_string()),
-            );
+            ctx.warn(loaded, Some(e.line()), FileProblem::InvalidJson(e.to_string()));
             return;
         }
     };
@@ -64,10 +37,7 @@ pub(super) fn load_json(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
             // its own and exactly one array of objects.
             let arrays: Vec<&String> = obj
                 .iter()
-                .filter(|(_, v)| {
-                    v.as_array()
-                        .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object))
-                })
+                .filter(|(_, v)| v.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object)))
                 .map(|(k, _)| k)
                 .collect();
             if lookup(&obj, TITLE).is_none() && lookup(&obj, BODY).is_none() && arrays.len() == 1 {
@@ -86,10 +56,7 @@ pub(super) fn load_json(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
         other => ctx.warn(
             loaded,
             None,
-            FileProblem::InvalidJson(format!(
-                "expected an object or an array of objects, found {}",
-                kind(&other)
-            )),
+            FileProblem::InvalidJson(format!("expected an object or an array of objects, found {}", kind(&other))),
         ),
     }
 }
@@ -100,11 +67,9 @@ fn records(items: Vec<Value>, ctx: &Ctx<'_>, loaded: &mut Loaded) {
         match item {
             Value::Object(obj) => match record(obj, ctx.record_id(n)) {
                 Some(doc) => loaded.documents.push(doc),
-                None => ctx.warn(
-                    loaded,
-                    None,
-                    FileProblem::InvalidJson(format!("record {n} has no title and no body")),
-                ),
+                None => {
+                    ctx.warn(loaded, None, FileProblem::InvalidJson(format!("record {n} has no title and no body")))
+                }
             },
             other => ctx.warn(
                 loaded,
@@ -151,16 +116,10 @@ fn kind(v: &Value) -> &'static str {
 
 /// One object to a document; `None` when it has neither title nor text.
 fn record(mut obj: Map<String, Value>, default_id: String) -> Option<Document> {
-    let title = take(&mut obj, TITLE)
-        .map(|v| text_of(&v))
-        .unwrap_or_default();
-    let mut body = take(&mut obj, BODY)
-        .map(|v| text_of(&v))
-        .unwrap_or_default();
+    let title = take(&mut obj, TITLE).map(|v| text_of(&v)).unwrap_or_default();
+    let mut body = take(&mut obj, BODY).map(|v| text_of(&v)).unwrap_or_default();
     if body.is_empty() {
-        body = take(&mut obj, SUMMARY)
-            .map(|v| text_of(&v))
-            .unwrap_or_default();
+        body = take(&mut obj, SUMMARY).map(|v| text_of(&v)).unwrap_or_default();
     }
     if title.trim().is_empty() && body.trim().is_empty() {
         return None;
@@ -191,15 +150,9 @@ fn record(mut obj: Map<String, Value>, default_id: String) -> Option<Document> {
         dateline,
         body,
         date,
-        source: take(&mut obj, SOURCE)
-            .map(|v| name_of(&v))
-            .filter(|s| !s.is_empty()),
-        url: take(&mut obj, URL)
-            .map(|v| text_of(&v))
-            .filter(|s| !s.is_empty()),
-        author: take(&mut obj, AUTHOR)
-            .map(|v| name_of(&v))
-            .filter(|s| !s.is_empty()),
+        source: take(&mut obj, SOURCE).map(|v| name_of(&v)).filter(|s| !s.is_empty()),
+        url: take(&mut obj, URL).map(|v| text_of(&v)).filter(|s| !s.is_empty()),
+        author: take(&mut obj, AUTHOR).map(|v| name_of(&v)).filter(|s| !s.is_empty()),
         extra: obj,
         ..Document::default()
     })
@@ -212,11 +165,9 @@ fn take(obj: &mut Map<String, Value>, names: &[&str]) -> Option<Value> {
 }
 
 fn lookup(obj: &Map<String, Value>, names: &[&str]) -> Option<String> {
-    names.iter().find_map(|name| {
-        obj.iter()
-            .find(|(k, v)| k.eq_ignore_ascii_case(name) && !v.is_null())
-            .map(|(k, _)| k.clone())
-    })
+    names
+        .iter()
+        .find_map(|name| obj.iter().find(|(k, v)| k.eq_ignore_ascii_case(name) && !v.is_null()).map(|(k, _)| k.clone()))
 }
 
 fn text_of(v: &Value) -> String {
@@ -232,12 +183,7 @@ fn text_of(v: &Value) -> String {
 fn name_of(v: &Value) -> String {
     match v {
         Value::Object(o) => o.get("name").map(text_of).unwrap_or_default(),
-        Value::Array(items) => items
-            .iter()
-            .map(name_of)
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(", "),
+        Value::Array(items) => items.iter().map(name_of).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", "),
         other => text_of(other).trim().to_string(),
     }
 }
@@ -253,10 +199,7 @@ mod tests {
     use std::path::Path;
 
     fn ctx() -> Ctx<'static> {
-        Ctx {
-            id_base: "feed.jsonl",
-            path: Path::new("feed.jsonl"),
-        }
+        Ctx { id_base: "feed.jsonl", path: Path::new("feed.jsonl") }
     }
 
     #[test]
@@ -265,10 +208,7 @@ mod tests {
         let mut loaded = Loaded::default();
         load_lines(line, &ctx(), &mut loaded);
         let d = &loaded.documents[0];
-        assert_eq!(
-            (d.id.as_str(), d.title.as_str(), d.body.as_str()),
-            ("g-1", "H", "One\n\nTwo")
-        );
+        assert_eq!((d.id.as_str(), d.title.as_str(), d.body.as_str()), ("g-1", "H", "One\n\nTwo"));
         assert_eq!(d.date.unwrap().to_rfc3339(), "2016-03-05T00:00:00+00:00");
         assert_eq!(d.url.as_deref(), Some("https://x"));
         assert_eq!(d.source.as_deref(), Some("AP"));
@@ -292,16 +232,8 @@ mod tests {
     fn json_shapes() {
         let cases: &[(&str, &[&str], usize)] = &[
             (r#"{"title":"One","body":"x"}"#, &["feed.jsonl"], 0),
-            (
-                r#"[{"title":"A"},{"title":"B","id":7}]"#,
-                &["feed.jsonl#1", "7"],
-                0,
-            ),
-            (
-                r#"{"status":"ok","articles":[{"title":"A"},{"title":"B"}]}"#,
-                &["feed.jsonl#1", "feed.jsonl#2"],
-                0,
-            ),
+            (r#"[{"title":"A"},{"title":"B","id":7}]"#, &["feed.jsonl#1", "7"], 0),
+            (r#"{"status":"ok","articles":[{"title":"A"},{"title":"B"}]}"#, &["feed.jsonl#1", "feed.jsonl#2"], 0),
             (r#"{"title":"A""#, &[], 1),
             (r#""just a string""#, &[], 1),
             (r#"[{"title":"A"}, 3]"#, &["feed.jsonl#1"], 1),

@@ -8,10 +8,7 @@ use crate::document::Document;
 
 pub(super) fn load(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
     let (front, markdown) = split_front_matter(text);
-    let mut doc = Document {
-        id: ctx.id_base.to_string(),
-        ..Document::default()
-    };
+    let mut doc = Document { id: ctx.id_base.to_string(), ..Document::default() };
     for (key, value) in front {
         match key.to_ascii_lowercase().as_str() {
             "title" | "headline" => doc.title = value,
@@ -28,9 +25,7 @@ pub(super) fn load(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
     }
     let (heading, body) = render(markdown);
     if doc.title.is_empty() {
-        doc.title = heading
-            .clone()
-            .unwrap_or_else(|| body.lines().next().unwrap_or("").to_string());
+        doc.title = heading.clone().unwrap_or_else(|| body.lines().next().unwrap_or("").to_string());
     }
     let body = drop_first_line_if(&body, &doc.title);
     if doc.dateline.is_none() {
@@ -73,9 +68,7 @@ fn split_front_matter(text: &str) -> (Vec<(String, String)>, &str) {
             continue;
         };
         let block = &rest[..end];
-        let after = rest[end + 1 + fence.len()..]
-            .trim_start_matches(|c| c != '\n')
-            .trim_start_matches('\n');
+        let after = rest[end + 1 + fence.len()..].trim_start_matches(|c| c != '\n').trim_start_matches('\n');
         let pairs = block
             .lines()
             .filter_map(|l| {
@@ -112,10 +105,7 @@ fn render(markdown: &str) -> (Option<String>, String) {
     let mut h1_text = String::new();
     for event in Parser::new(markdown) {
         match event {
-            Event::Start(Tag::Heading {
-                level: pulldown_cmark::HeadingLevel::H1,
-                ..
-            }) if first_h1.is_none() => {
+            Event::Start(Tag::Heading { level: pulldown_cmark::HeadingLevel::H1, .. }) if first_h1.is_none() => {
                 in_h1 = true;
                 block_break(&mut out);
             }
@@ -176,14 +166,7 @@ mod tests {
 
     fn load_one(text: &str) -> Document {
         let mut loaded = Loaded::default();
-        load(
-            text,
-            &Ctx {
-                id_base: "a.md",
-                path: Path::new("a.md"),
-            },
-            &mut loaded,
-        );
+        load(text, &Ctx { id_base: "a.md", path: Path::new("a.md") }, &mut loaded);
         loaded.documents.remove(0)
     }
 
@@ -198,10 +181,7 @@ mod tests {
         assert_eq!(d.url.as_deref(), Some("https://x/y"));
         assert_eq!(d.author.as_deref(), Some("A. Writer"));
         assert_eq!(d.extra["tags"], "[iran, nuclear]");
-        assert_eq!(
-            d.body,
-            "Iran talks\n\nNegotiators agreed on a deal.\n\none\ntwo\n\nquoted"
-        );
+        assert_eq!(d.body, "Iran talks\n\nNegotiators agreed on a deal.\n\none\ntwo\n\nquoted");
         // The heading differs from the front-matter title, so it stays in the body; the
         // dateline of the paragraph after it is still found.
         assert_eq!(d.dateline.as_deref(), Some("VIENNA"));

@@ -92,25 +92,12 @@ impl Format {
             return Some(Format::Json);
         }
         if trimmed.starts_with('{') {
-            let lines = trimmed
-                .lines()
-                .filter(|l| !l.trim().is_empty())
-                .take(3)
-                .collect::<Vec<_>>();
-            let jsonl = lines.len() > 1
-                && lines
-                    .iter()
-                    .all(|l| l.trim_start().starts_with('{') && l.trim_end().ends_with('}'));
-            return Some(if jsonl {
-                Format::JsonLines
-            } else {
-                Format::Json
-            });
+            let lines = trimmed.lines().filter(|l| !l.trim().is_empty()).take(3).collect::<Vec<_>>();
+            let jsonl =
+                lines.len() > 1 && lines.iter().all(|l| l.trim_start().starts_with('{') && l.trim_end().ends_with('}'));
+            return Some(if jsonl { Format::JsonLines } else { Format::Json });
         }
-        if trimmed.starts_with("---\n")
-            || trimmed.starts_with("---\r\n")
-            || trimmed.starts_with("# ")
-        {
+        if trimmed.starts_with("---\n") || trimmed.starts_with("---\r\n") || trimmed.starts_with("# ") {
             return Some(Format::Markdown);
         }
         Some(Format::Text)
@@ -129,29 +116,18 @@ pub struct LoadWarning {
     pub problem: FileProblem,
 }
 
-fn serialize_display<S: serde::Serializer, T: std::fmt::Display>(
-    v: &T,
-    s: S,
-) -> Result<S::Ok, S::Error> {
+fn serialize_display<S: serde::Serializer, T: std::fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(v)
 }
 
 impl LoadWarning {
     fn new(path: &Path, line: Option<usize>, problem: FileProblem) -> LoadWarning {
-        LoadWarning {
-            path: path.to_path_buf(),
-            line,
-            problem,
-        }
+        LoadWarning { path: path.to_path_buf(), line, problem }
     }
 
     /// The same as an [`Error::BadFile`], for callers that report it as an error.
     pub fn to_error(&self) -> Error {
-        Error::BadFile {
-            path: self.path.clone(),
-            line: self.line,
-            problem: self.problem.clone(),
-        }
+        Error::BadFile { path: self.path.clone(), line: self.line, problem: self.problem.clone() }
     }
 }
 
@@ -190,9 +166,7 @@ pub struct Loaded {
 pub fn load_bytes(bytes: &[u8], format: Option<Format>, id_base: &str, path: &Path) -> Loaded {
     let mut loaded = Loaded::default();
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        loaded
-            .warnings
-            .push(LoadWarning::new(path, None, FileProblem::Empty));
+        loaded.warnings.push(LoadWarning::new(path, None, FileProblem::Empty));
         return loaded;
     }
     let format = match format {
@@ -200,9 +174,7 @@ pub fn load_bytes(bytes: &[u8], format: Option<Format>, id_base: &str, path: &Pa
         None => match Format::sniff(bytes) {
             Some(f) => f,
             None => {
-                loaded
-                    .warnings
-                    .push(LoadWarning::new(path, None, FileProblem::Binary));
+                loaded.warnings.push(LoadWarning::new(path, None, FileProblem::Binary));
                 return loaded;
             }
         },
@@ -249,9 +221,7 @@ pub(crate) struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn warn(&self, loaded: &mut Loaded, line: Option<usize>, problem: FileProblem) {
-        loaded
-            .warnings
-            .push(LoadWarning::new(self.path, line, problem));
+        loaded.warnings.push(LoadWarning::new(self.path, line, problem));
     }
 
     /// The id of the `n`-th (1-based) record of a multi-record file.
@@ -267,13 +237,7 @@ fn decode_text(bytes: &[u8], path: &Path, warnings: &mut Vec<LoadWarning>) -> St
     match std::str::from_utf8(bytes) {
         Ok(s) => s.replace("\r\n", "\n"),
         Err(e) => {
-            warnings.push(LoadWarning::new(
-                path,
-                None,
-                FileProblem::InvalidUtf8 {
-                    byte: e.valid_up_to(),
-                },
-            ));
+            warnings.push(LoadWarning::new(path, None, FileProblem::InvalidUtf8 { byte: e.valid_up_to() }));
             let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             s.replace("\r\n", "\n")
         }

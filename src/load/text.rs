@@ -30,13 +30,7 @@ pub(super) fn load(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
     }
     let body = tidy_paragraphs(&rest[start..].join("\n"));
     let (dateline, body) = split_dateline(&body);
-    loaded.documents.push(Document {
-        id: ctx.id_base.to_string(),
-        title,
-        dateline,
-        body,
-        ..Document::default()
-    });
+    loaded.documents.push(Document { id: ctx.id_base.to_string(), title, dateline, body, ..Document::default() });
 }
 
 /// Splits a leading dateline off a body.
@@ -61,57 +55,17 @@ mod tests {
     #[test]
     fn datelines() {
         let cases: &[(&str, Option<&str>, &str)] = &[
-            (
-                "STATE DEPARTMENT - U.S. officials say",
-                Some("STATE DEPARTMENT"),
-                "U.S. officials say",
-            ),
-            (
-                "WASHINGTON — The president said",
-                Some("WASHINGTON"),
-                "The president said",
-            ),
-            (
-                "UNITED NATIONS – Delegates met",
-                Some("UNITED NATIONS"),
-                "Delegates met",
-            ),
-            (
-                "KYIV, Ukraine (AP) — Drones struck",
-                Some("KYIV, Ukraine (AP)"),
-                "Drones struck",
-            ),
-            (
-                "BEIJING, May 4 (Reuters) - China said",
-                Some("BEIJING, May 4 (Reuters)"),
-                "China said",
-            ),
-            (
-                "GENEVA, March 3 (Wire) - Talks",
-                Some("GENEVA, March 3 (Wire)"),
-                "Talks",
-            ),
-            (
-                "PORT-AU-PRINCE -- Aid arrived",
-                Some("PORT-AU-PRINCE"),
-                "Aid arrived",
-            ),
-            (
-                "U.S. - China talks resumed",
-                None,
-                "U.S. - China talks resumed",
-            ),
-            (
-                "The talks - long awaited - began",
-                None,
-                "The talks - long awaited - began",
-            ),
+            ("STATE DEPARTMENT - U.S. officials say", Some("STATE DEPARTMENT"), "U.S. officials say"),
+            ("WASHINGTON — The president said", Some("WASHINGTON"), "The president said"),
+            ("UNITED NATIONS – Delegates met", Some("UNITED NATIONS"), "Delegates met"),
+            ("KYIV, Ukraine (AP) — Drones struck", Some("KYIV, Ukraine (AP)"), "Drones struck"),
+            ("BEIJING, May 4 (Reuters) - China said", Some("BEIJING, May 4 (Reuters)"), "China said"),
+            ("GENEVA, March 3 (Wire) - Talks", Some("GENEVA, March 3 (Wire)"), "Talks"),
+            ("PORT-AU-PRINCE -- Aid arrived", Some("PORT-AU-PRINCE"), "Aid arrived"),
+            ("U.S. - China talks resumed", None, "U.S. - China talks resumed"),
+            ("The talks - long awaited - began", None, "The talks - long awaited - began"),
             ("A - B", None, "A - B"),
-            (
-                "NATO allies met on Tuesday",
-                None,
-                "NATO allies met on Tuesday",
-            ),
+            ("NATO allies met on Tuesday", None, "NATO allies met on Tuesday"),
         ];
         for (input, want_d, want_body) in cases {
             let (d, body) = split_dateline(input);

@@ -75,10 +75,7 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
         }
     };
     if meta.is_file() {
-        let base = root
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let base = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         push_file(&mut walked, root.to_path_buf(), base, &meta);
         return walked;
     }
@@ -89,17 +86,14 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
         .into_iter()
         .filter_entry(|e| {
             e.depth() == 0
-                || (!e.file_name().to_string_lossy().starts_with('.')
-                    && !opts.exclude.iter().any(|x| x == e.path()))
+                || (!e.file_name().to_string_lossy().starts_with('.') && !opts.exclude.iter().any(|x| x == e.path()))
         });
     for entry in it {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().unwrap_or(root).to_path_buf();
-                let io = e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("symbolic link loop"));
+                let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("symbolic link loop"));
                 walked.errors.push(Error::io(path, io));
                 continue;
             }
@@ -108,11 +102,7 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let id_base = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let id_base = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         if ignore.matches(&id_base) {
             walked.ignored.push(entry.path().to_path_buf());
             continue;
@@ -120,9 +110,7 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
         match entry.metadata() {
             Ok(meta) => push_file(&mut walked, entry.path().to_path_buf(), id_base, &meta),
             Err(e) => {
-                let io = e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("unreadable"));
+                let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("unreadable"));
                 walked.errors.push(Error::io(entry.path(), io));
             }
         }
@@ -138,19 +126,9 @@ fn push_file(walked: &mut Walked, path: PathBuf, id_base: String, meta: &std::fs
             return;
         }
     };
-    let modified_ns = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(0);
-    walked.files.push(SourceFile {
-        path,
-        id_base,
-        size: meta.len(),
-        modified_ns,
-        format,
-    });
+    let modified_ns =
+        meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map(|d| d.as_nanos() as u64).unwrap_or(0);
+    walked.files.push(SourceFile { path, id_base, size: meta.len(), modified_ns, format });
 }
 
 /// The patterns of a root's [`IGNORE_FILE`].
@@ -175,13 +153,7 @@ impl IgnoreList {
 
     fn matches(&self, rel: &str) -> bool {
         let name = rel.rsplit('/').next().unwrap_or(rel);
-        self.patterns.iter().any(|p| {
-            if p.contains('/') {
-                glob(p, rel)
-            } else {
-                glob(p, name)
-            }
-        })
+        self.patterns.iter().any(|p| if p.contains('/') { glob(p, rel) } else { glob(p, name) })
     }
 }
 
@@ -192,10 +164,7 @@ fn glob(pattern: &str, text: &str) -> bool {
         return pattern == text;
     }
     let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first)
-        || !text[first.len()..].ends_with(last)
-        || text.len() < first.len() + last.len()
-    {
+    if !text.starts_with(first) || !text[first.len()..].ends_with(last) || text.len() < first.len() + last.len() {
         return false;
     }
     let mut rest = &text[first.len()..text.len() - last.len()];
@@ -233,21 +202,10 @@ mod tests {
     fn ignore_file_and_hidden_entries() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        std::fs::write(
-            root.join(IGNORE_FILE),
-            "# docs about the folder\nREADME.md\narchive/*\n",
-        )
-        .unwrap();
+        std::fs::write(root.join(IGNORE_FILE), "# docs about the folder\nREADME.md\narchive/*\n").unwrap();
         std::fs::create_dir_all(root.join("archive")).unwrap();
         std::fs::create_dir_all(root.join("news/.cache")).unwrap();
-        for f in [
-            "README.md",
-            "archive/old.txt",
-            "news/a.txt",
-            "news/.cache/b.txt",
-            "news/c.md",
-            "news/d",
-        ] {
+        for f in ["README.md", "archive/old.txt", "news/a.txt", "news/.cache/b.txt", "news/c.md", "news/d"] {
             std::fs::write(root.join(f), "x").unwrap();
         }
         let walked = walk(root, &WalkOptions::default());

@@ -1,6 +1,7 @@
 //! Search: a [`SearchRequest`] becomes a tantivy query, runs against the index, and the top
 //! hits come back with highlighted titles and passages.
 
+mod facets;
 mod syntax;
 
 use std::collections::HashMap;
@@ -13,11 +14,16 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
-use crate::highlight::{
-    DEFAULT_PASSAGE_CHARS, DEFAULT_PASSAGES, Highlighted, Highlighter, Passage,
-};
+use crate::highlight::{DEFAULT_PASSAGE_CHARS, DEFAULT_PASSAGES, Highlighted, Highlighter, Passage};
 use crate::index::Index;
 use crate::schema::{self, Fields};
+
+pub use facets::{FacetCount, FacetCounts, FacetField};
+
+/// Facet fields written in the query language (`country:China`), rewritten to facet paths.
+static FACET_TERM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"\b(country|actor|topic):("[^"]*"|[^\s()"]+)"#).expect("facet term regex compiles")
+});
 
 /// Default number of hits per page.
 pub const DEFAULT_LIMIT: usize = 10;
@@ -46,6 +52,8 @@ pub struct SearchRequest {
     match_any: bool,
     passages: usize,
     passage_chars: usize,
+    filters: Vec<(FacetField, String)>,
+    facet_limit: usize,
 }
 
 impl SearchRequest {
@@ -58,7 +66,39 @@ impl SearchRequest {
             match_any: false,
             passages: DEFAULT_PASSAGES,
             passage_chars: DEFAULT_PASSAGE_CHARS,
+            filters: Vec::new(),
+            facet_limit: 0,
         }
+    }
+
+    /// Keeps documents with this facet value (a name such as `China`, `Asia`, `Xi Jinping`,
+    /// `cybersecurity`, or a path such as `/Asia/Eastern Asia`). Values of one field are
+    /// alternatives (OR); filters on different fields all apply (AND).
+    pub fn filter(mut self, field: FacetField, value: impl Into<String>) -> Self {
+        self.filters.push((field, value.into()));
+        self
+    }
+
+    /// [`SearchRequest::filter`] on countries.
+    pub fn country(self, value: impl Into<String>) -> Self {
+        self.filter(FacetField::Country, value)
+    }
+
+    /// [`SearchRequest::filter`] on actors.
+    pub fn actor(self, value: impl Into<String>) -> Self {
+        self.filter(FacetField::Actor, value)
+    }
+
+    /// [`SearchRequest::filter`] on topics.
+    pub fn topic(self, value: impl Into<String>) -> Self {
+        self.filter(FacetField::Topic, value)
+    }
+
+    /// Also count the top `n` countries, actors and topics of the matching documents (0, the
+    /// default, for none).
+    pub fn facets(mut self, n: usize) -> Self {
+        self.facet_limit = n;
+        self
     }
 
     /// Number of hits to return (default [`DEFAULT_LIMIT`]).
@@ -103,40 +143,81 @@ impl SearchRequest {
         let searcher = index.searcher();
         let (top, total) = searcher.search(
             &*query,
-            &(
-                TopDocs::with_limit(self.limit.max(1))
-                    .and_offset(self.offset)
-                    .order_by_score(),
-                Count,
-            ),
+            &(TopDocs::with_limit(self.limit.max(1)).and_offset(self.offset).order_by_score(), Count),
         )?;
         let top: Vec<(f32, DocAddress)> = if self.limit == 0 { Vec::new() } else { top };
-        let mut highlighter = Highlighter::new(
-            schema::english_analyzer(),
-            query_terms(&*query, fields, &searcher),
-            self.passage_chars,
-        );
+        let facets =
+            if self.facet_limit > 0 { Some(facets::top_counts(&searcher, &*query, self.facet_limit)?) } else { None };
+        let mut highlighter =
+            Highlighter::new(schema::english_analyzer(), query_terms(&*query, fields, &searcher), self.passage_chars);
         let mut hits = Vec::with_capacity(top.len());
         for (i, (score, addr)) in top.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            hits.push(hit(
-                fields,
-                &doc,
-                self.offset + i + 1,
-                score,
-                &mut highlighter,
-                self.passages,
-            ));
+            hits.push(hit(fields, &doc, self.offset + i + 1, score, &mut highlighter, self.passages));
         }
-        Ok(SearchResults {
-            query: self.query.clone(),
-            total,
-            offset: self.offset,
-            hits,
-        })
+        Ok(SearchResults { query: self.query.clone(), total, offset: self.offset, hits, facets })
     }
 
+    /// The query with the facet filters applied.
     fn parse(&self, index: &Index) -> Result<Box<dyn Query>> {
+        let query = self.parse_text(index)?;
+        if self.filters.is_empty() {
+            return Ok(query);
+        }
+        let searcher = index.searcher();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        for field in FacetField::ALL {
+            let values: Vec<&String> = self.filters.iter().filter(|(f, _)| *f == field).map(|(_, v)| v).collect();
+            if values.is_empty() {
+                continue;
+            }
+            let mut resolved = Vec::new();
+            for v in values {
+                resolved.extend(facets::resolve(&searcher, field, v)?);
+            }
+            clauses.push((Occur::Must, facets::any_of(field.field(index.fields()), &resolved)));
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// `country:China` and the like, rewritten to the facet paths they stand for.
+    fn rewrite_facet_terms(&self, q: &str, index: &Index) -> Result<String> {
+        let searcher = index.searcher();
+        let mut out = String::with_capacity(q.len());
+        let mut last = 0;
+        for c in FACET_TERM.captures_iter(q) {
+            let m = c.get(0).expect("whole match");
+            // Inside a phrase, `country:` is just words.
+            if q[..m.start()].matches('"').count() % 2 == 1 {
+                continue;
+            }
+            let field = FacetField::from_name(&c[1]).expect("regex names facet fields");
+            let value = c[2].trim_matches('"');
+            if value.starts_with('/') {
+                continue;
+            }
+            let facets = facets::resolve(&searcher, field, value)?;
+            let alternatives: Vec<String> = if facets.is_empty() {
+                // A value no document has: a path that matches nothing.
+                vec![format!("{}:\"/{}\"", field.name(), value.replace('"', ""))]
+            } else {
+                facets.iter().map(|f| format!("{}:\"{}\"", field.name(), f.to_path_string().replace('"', ""))).collect()
+            };
+            out.push_str(&q[last..m.start()]);
+            if alternatives.len() == 1 {
+                out.push_str(&alternatives[0]);
+            } else {
+                out.push('(');
+                out.push_str(&alternatives.join(" OR "));
+                out.push(')');
+            }
+            last = m.end();
+        }
+        out.push_str(&q[last..]);
+        Ok(out)
+    }
+
+    fn parse_text(&self, index: &Index) -> Result<Box<dyn Query>> {
         let q = self.query.trim();
         if q.is_empty() || q == "*" {
             return Ok(Box::new(AllQuery));
@@ -144,9 +225,10 @@ impl SearchRequest {
         let fields = index.fields();
         let names: Vec<&str> = fields.schema().fields().map(|(_, e)| e.name()).collect();
         syntax::check(q, &names)?;
+        let rewritten = self.rewrite_facet_terms(q, index)?;
+        let q = rewritten.as_str();
         let defaults = fields.default_fields();
-        let mut parser =
-            QueryParser::for_index(index.tantivy(), defaults.iter().map(|(f, _)| *f).collect());
+        let mut parser = QueryParser::for_index(index.tantivy(), defaults.iter().map(|(f, _)| *f).collect());
         for (f, boost) in &defaults {
             parser.set_field_boost(*f, *boost);
         }
@@ -157,13 +239,8 @@ impl SearchRequest {
             Ok(query) => Ok(query),
             // A query of exclusions only (`-china`) means: everything but those.
             Err(QueryParserError::AllButQueryForbidden) => {
-                let inner = parser
-                    .parse_query(&format!("* {q}"))
-                    .map_err(|e| self.invalid(e))?;
-                Ok(Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, Box::new(AllQuery)),
-                    (Occur::Must, inner),
-                ])))
+                let inner = parser.parse_query(&format!("* {q}")).map_err(|e| self.invalid(e))?;
+                Ok(Box::new(BooleanQuery::new(vec![(Occur::Must, Box::new(AllQuery)), (Occur::Must, inner)])))
             }
             Err(e) => Err(self.invalid(e)),
         }
@@ -174,13 +251,9 @@ impl SearchRequest {
             QueryParserError::SyntaxError(_) => Error::QuerySyntax {
                 query: self.query.clone(),
                 position: 0,
-                message: "the query could not be parsed; check quotes, parentheses and operators"
-                    .into(),
+                message: "the query could not be parsed; check quotes, parentheses and operators".into(),
             },
-            other => Error::InvalidQuery {
-                query: self.query.clone(),
-                reason: other.to_string(),
-            },
+            other => Error::InvalidQuery { query: self.query.clone(), reason: other.to_string() },
         }
     }
 }
@@ -189,6 +262,27 @@ impl Index {
     /// Runs a search request.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         request.execute(self)
+    }
+
+    /// Counts of every value of a facet field, all levels of the hierarchy, among the
+    /// documents matching `request` (its query and filters; paging is ignored).
+    ///
+    /// ```
+    /// use gazette::{Document, Index, SearchRequest, query::FacetField};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer()?;
+    /// let mut doc = Document::new("1", "Kerry in Beijing", "BEIJING — John Kerry met Chinese officials.");
+    /// gazette::enrich::enrich_document(&mut doc);
+    /// w.add(&doc)?;
+    /// w.commit()?;
+    /// let counts = index.facet_counts(FacetField::Country, &SearchRequest::new("*"))?;
+    /// assert!(counts.iter().any(|c| c.path == "/Asia/Eastern Asia/China" && c.count == 1));
+    /// assert!(counts.iter().any(|c| c.path == "/Asia" && c.depth == 1));
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
+    pub fn facet_counts(&self, field: FacetField, request: &SearchRequest) -> Result<Vec<FacetCount>> {
+        let query = request.parse(self)?;
+        facets::count_all(&self.searcher(), &*query, field, 3)
     }
 }
 
@@ -204,6 +298,8 @@ pub struct SearchResults {
     pub offset: usize,
     /// The hits of the page, best first.
     pub hits: Vec<Hit>,
+    /// Top facet values of all matching documents, when asked for.
+    pub facets: Option<FacetCounts>,
 }
 
 /// One matching document.
@@ -230,29 +326,15 @@ pub struct Hit {
     pub passages: Vec<Passage>,
 }
 
-fn date_opt<S: serde::Serializer>(
-    d: &Option<DateTime<Utc>>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
+fn date_opt<S: serde::Serializer>(d: &Option<DateTime<Utc>>, s: S) -> std::result::Result<S::Ok, S::Error> {
     match d {
         Some(d) => s.serialize_str(&d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         None => s.serialize_none(),
     }
 }
 
-fn hit(
-    f: &Fields,
-    doc: &TantivyDocument,
-    rank: usize,
-    score: f32,
-    h: &mut Highlighter,
-    passages: usize,
-) -> Hit {
-    let text = |field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
+fn hit(f: &Fields, doc: &TantivyDocument, rank: usize, score: f32, h: &mut Highlighter, passages: usize) -> Hit {
+    let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
     Hit {
         rank,
         id: text(f.id).unwrap_or_default(),

@@ -6,11 +6,7 @@ use crate::error::Error;
 /// Returns the first syntax problem: position (in characters) and a message with the fix.
 pub(crate) fn check(query: &str, known_fields: &[&str]) -> Result<(), Error> {
     let chars: Vec<char> = query.chars().collect();
-    let err = |position: usize, message: String| Error::QuerySyntax {
-        query: query.to_string(),
-        position,
-        message,
-    };
+    let err = |position: usize, message: String| Error::QuerySyntax { query: query.to_string(), position, message };
     let mut parens: Vec<usize> = Vec::new();
     let mut brackets: Option<usize> = None;
     let mut i = 0;
@@ -30,10 +26,7 @@ pub(crate) fn check(query: &str, known_fields: &[&str]) -> Result<(), Error> {
                     i += 1;
                 }
                 if i >= chars.len() {
-                    return Err(err(
-                        start,
-                        "unclosed quote; add a closing \" to end the phrase".into(),
-                    ));
+                    return Err(err(start, "unclosed quote; add a closing \" to end the phrase".into()));
                 }
                 pending_op = None;
                 seen_term = true;
@@ -43,10 +36,7 @@ pub(crate) fn check(query: &str, known_fields: &[&str]) -> Result<(), Error> {
             '(' => parens.push(i),
             ')' => {
                 if parens.pop().is_none() {
-                    return Err(err(
-                        i,
-                        "unmatched ')'; remove it or add a '(' before it".into(),
-                    ));
+                    return Err(err(i, "unmatched ')'; remove it or add a '(' before it".into()));
                 }
                 if let Some((p, op)) = pending_op.take() {
                     return Err(err(p, format!("{op} needs a term after it")));
@@ -55,10 +45,7 @@ pub(crate) fn check(query: &str, known_fields: &[&str]) -> Result<(), Error> {
             '[' | '{' => brackets = Some(i),
             ']' | '}' => {
                 if brackets.take().is_none() {
-                    return Err(err(
-                        i,
-                        format!("unmatched '{c}'; a range reads field:[a TO b]"),
-                    ));
+                    return Err(err(i, format!("unmatched '{c}'; a range reads field:[a TO b]")));
                 }
             }
             c if c.is_whitespace() => {}
@@ -78,10 +65,7 @@ pub(crate) fn check(query: &str, known_fields: &[&str]) -> Result<(), Error> {
                     if let Some((p, op)) = &pending_op
                         && word != "NOT"
                     {
-                        return Err(err(
-                            *p,
-                            format!("{op} is followed by {word}; remove one of them"),
-                        ));
+                        return Err(err(*p, format!("{op} is followed by {word}; remove one of them")));
                     }
                     if word != "NOT" && !seen_term {
                         return Err(err(start, format!("{word} needs a term before it")));
@@ -97,23 +81,16 @@ pub(crate) fn check(query: &str, known_fields: &[&str]) -> Result<(), Error> {
                         if !known_fields.contains(&base) {
                             return Err(err(
                                 start,
-                                format!(
-                                    "unknown field '{field}'; fields are: {}",
-                                    known_fields.join(", ")
-                                ),
+                                format!("unknown field '{field}'; fields are: {}", known_fields.join(", ")),
                             ));
                         }
                         let mut j = i;
                         while j < chars.len() && chars[j].is_whitespace() {
                             j += 1;
                         }
-                        let rest_empty =
-                            word.len() == colon + 1 && (j >= chars.len() || chars[j] == ')');
+                        let rest_empty = word.len() == colon + 1 && (j >= chars.len() || chars[j] == ')');
                         if rest_empty {
-                            return Err(err(
-                                start,
-                                format!("'{field}:' needs a value after the colon"),
-                            ));
+                            return Err(err(start, format!("'{field}:' needs a value after the colon")));
                         }
                     }
                 }
@@ -128,16 +105,10 @@ pub(crate) fn check(query: &str, known_fields: &[&str]) -> Result<(), Error> {
         return Err(err(p, "unclosed '('; add a ')'".into()));
     }
     if let Some(p) = brackets {
-        return Err(err(
-            p,
-            "unclosed range; a range reads field:[a TO b]".into(),
-        ));
+        return Err(err(p, "unclosed range; a range reads field:[a TO b]".into()));
     }
     if let Some((p, op)) = pending_op {
-        return Err(err(
-            p,
-            format!("{op} needs a term after it; remove it or add a term"),
-        ));
+        return Err(err(p, format!("{op} needs a term after it; remove it or add a term")));
     }
     Ok(())
 }
@@ -172,12 +143,7 @@ mod tests {
         for (q, want) in cases {
             match (check(q, FIELDS), want) {
                 (Ok(()), None) => {}
-                (
-                    Err(Error::QuerySyntax {
-                        position, message, ..
-                    }),
-                    Some((p, m)),
-                ) => {
+                (Err(Error::QuerySyntax { position, message, .. }), Some((p, m))) => {
                     assert_eq!(position, *p, "{q}: {message}");
                     assert!(message.contains(m), "{q}: {message}");
                 }
