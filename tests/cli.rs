@@ -218,3 +218,52 @@ fn schema_mismatch_message_and_full_rebuild() {
     gazette(t.path()).args(["index", "news", "-i", "idx", "--full", "-q"]).assert().code(0);
     gazette(t.path()).args(["search", "cyber", "-i", "idx"]).assert().code(0);
 }
+
+#[test]
+fn facet_filters_facets_show_and_enrich_commands() {
+    let t = tempfile::tempdir().unwrap();
+    copy_dir(&sample(), &t.path().join("corpus-sample"));
+    gazette(t.path()).args(["index", "corpus-sample", "-i", "idx", "-q"]).assert().code(0);
+    gazette(t.path())
+        .args(["search", "cyber", "-i", "idx", "--country", "China", "--topic", "International Affairs"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("China cyber attacks"))
+        .stdout(predicate::str::contains("countries: "));
+    gazette(t.path()).args(["search", "cyber", "-i", "idx", "--country", "Atlantis"]).assert().code(1);
+    gazette(t.path())
+        .args(["facets", "country", "-i", "idx", "-n", "3"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Asia ("))
+        .stdout(predicate::str::contains("\n  Eastern Asia ("))
+        .stdout(predicate::str::contains("\n    China ("));
+    gazette(t.path())
+        .args(["show", "china-cyber-attacks.txt", "-i", "idx"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("RAND Corporation [/organization/RAND Corporation]"))
+        .stdout(predicate::str::contains("employer of Scott Harold"));
+    gazette(t.path())
+        .args(["show", "nope", "-i", "idx"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no document with id \"nope\""));
+    let out = gazette(t.path())
+        .args(["enrich", "corpus-sample/china-cyber-attacks.txt", "--json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["id"], "china-cyber-attacks.txt");
+    assert_eq!(v["countries"]["central"], serde_json::json!(["China", "United States"]));
+    assert!(v["persons"]["central"].as_array().unwrap().contains(&serde_json::json!("Wang Qun")));
+    assert_eq!(v["topics"][0]["name"], "International Affairs");
+    assert!(v["topics"][0]["subtopics"].as_array().unwrap().contains(&serde_json::json!("cybersecurity")));
+    let json =
+        gazette(t.path()).args(["search", "cyber", "-i", "idx", "--json"]).assert().code(0).get_output().stdout.clone();
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert!(v["facets"]["country"].as_array().unwrap().iter().any(|c| c["value"] == "China"));
+}

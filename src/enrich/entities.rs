@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::vocab::Vocabulary;
 use super::{Entity, Mention};
@@ -128,6 +128,7 @@ pub(crate) struct EntityMatcher {
     ac: AhoCorasick,
     targets: Vec<Target>,
     roles: AhoCorasick,
+    speech: AhoCorasick,
     first_names: HashSet<String>,
     surname_first: HashSet<String>,
     /// Surname -> the one gazetteer person with it (`None` when several share it).
@@ -178,10 +179,12 @@ impl EntityMatcher {
         let (patterns, targets): (Vec<String>, Vec<Target>) = map.into_iter().unzip();
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("gazetteer patterns compile");
         let roles = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&v.roles)
             .expect("role patterns compile");
         let mut gazetteer_surnames: HashMap<String, Option<usize>> = HashMap::new();
@@ -194,7 +197,10 @@ impl EntityMatcher {
                 if v.surname_first.contains(parts[0]) && parts.len() <= 3 { parts[0] } else { parts[parts.len() - 1] };
             gazetteer_surnames.entry(key.to_string()).and_modify(|e| *e = None).or_insert(Some(i));
         }
+        let speech =
+            AhoCorasick::builder().kind(Some(AhoCorasickKind::DFA)).build(SPEECH).expect("speech patterns compile");
         EntityMatcher {
+            speech,
             gazetteer_surnames,
             ac,
             targets,
@@ -568,7 +574,7 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
             }
         }
     }
-    salience(text, t, v, &mut accs);
+    salience(m, text, t, v, &mut accs);
 
     qualify_ministries(v, &mut accs);
 
@@ -880,11 +886,8 @@ fn classify_run(
         }
         let name = names.join(" ");
         let name = v.canonical_actor(&name).map(str::to_string).unwrap_or(name);
-        let former = text[..s].trim_end().to_lowercase();
-        let former = former.ends_with("former")
-            || former.ends_with("late")
-            || text[..s].trim_end().ends_with("Former")
-            || role_is_former(text, s);
+        let before = text[..s].trim_end();
+        let former = ["former", "Former", "late"].iter().any(|w| before.ends_with(w)) || role_is_former(text, s);
         let acc = accs.entry((Kind::Person, name.clone())).or_default();
         acc.facet = facet::path(&["person", &name]);
         acc.spans.push((s, e));
@@ -901,7 +904,8 @@ fn trim_back(text: &str, pos: usize) -> usize {
 }
 
 fn role_is_former(text: &str, pos: usize) -> bool {
-    let before: String = text[..pos].chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
+    let start = text[..pos].char_indices().rev().nth(40).map(|(i, _)| i).unwrap_or(0);
+    let before = &text[start..pos];
     before.contains("former ") || before.contains("Former ") || before.contains("late ")
 }
 
@@ -934,7 +938,12 @@ fn speech_adjacent(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// Title, lead, acting, quoted, employers, and countries of central officials.
-fn salience(text: &str, t: &Text<'_>, v: &Vocabulary, accs: &mut HashMap<(Kind, String), Acc>) {
+fn salience(m: &EntityMatcher, text: &str, t: &Text<'_>, v: &Vocabulary, accs: &mut HashMap<(Kind, String), Acc>) {
+    // Sentences with a verb of speech, found once: a mention inside one is quoted.
+    let mut quotes: Vec<(usize, usize)> = m.speech.find_iter(text).map(|v| sentence_of(text, v.start())).collect();
+    quotes.sort_unstable();
+    quotes.dedup();
+    let in_quote = |pos: usize| quotes.iter().any(|&(a, b)| a <= pos && pos < b);
     let mut quoted_people: Vec<(String, usize, usize)> = Vec::new();
     for ((kind, name), acc) in accs.iter_mut() {
         for &(s, e) in &acc.spans {
@@ -944,17 +953,16 @@ fn salience(text: &str, t: &Text<'_>, v: &Vocabulary, accs: &mut HashMap<(Kind, 
             if t.lead.contains(&s) {
                 acc.in_lead = true;
             }
-            let (ss, se) = sentence_of(text, s);
-            let sentence = &text[ss..se];
+            let quoted = in_quote(s);
             match kind {
                 Kind::Person => {
-                    if SPEECH.iter().any(|v| sentence.contains(v)) {
+                    if quoted {
                         acc.quoted = true;
                         quoted_people.push((name.clone(), s, e));
                     }
                 }
                 Kind::Country | Kind::Organization => {
-                    if *kind == Kind::Organization && SPEECH.iter().any(|v| sentence.contains(v)) {
+                    if *kind == Kind::Organization && quoted {
                         acc.quoted = true;
                     }
                     let after = text[e..].trim_start_matches(['\'', '\u{2019}', 's']).trim_start();
@@ -965,7 +973,8 @@ fn salience(text: &str, t: &Text<'_>, v: &Vocabulary, accs: &mut HashMap<(Kind, 
                         acc.acting = true;
                     }
                     if *kind == Kind::Country {
-                        let lower = after.to_lowercase();
+                        let window = after.char_indices().nth(40).map(|(i, _)| &after[..i]).unwrap_or(after);
+                        let lower = window.to_lowercase();
                         if OFFICIAL_NOUNS.iter().any(|n| {
                             lower.starts_with(n) && lower[n.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric())
                         }) {

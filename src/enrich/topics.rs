@@ -1,7 +1,7 @@
 //! Topic scoring: weighted terms of `topics.toml` matched on word boundaries, case-insensitive,
 //! title matches counted twice, normalized by document length.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::TopicAssignment;
 use super::vocab::Vocabulary;
@@ -63,7 +63,7 @@ impl TopicMatcher {
         }
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("topic patterns compile");
         TopicMatcher { ac, terms, majors, subtopics }
@@ -75,6 +75,8 @@ impl TopicMatcher {
         let mut evidence: Vec<Vec<(String, f32)>> = vec![Vec::new(); n_majors + self.subtopics.len()];
         let words = body.split_whitespace().count() + title.split_whitespace().count();
         for (text, factor) in [(title, 2.0f32), (body, 1.0)] {
+            // ASCII lower-casing keeps byte offsets; the patterns are lower case.
+            let text = &text.to_ascii_lowercase();
             for m in self.ac.find_iter(text) {
                 let term = &self.terms[m.pattern().as_usize()];
                 let before = text[..m.start()].chars().next_back();

@@ -135,6 +135,8 @@ pub struct Vocabulary {
     pub surname_first: HashSet<String>,
     /// Titles and roles that introduce a name.
     pub roles: Vec<String>,
+    /// Name or alias -> index in `actors`.
+    actor_index: HashMap<String, usize>,
 }
 
 fn lines(text: &str) -> impl Iterator<Item = &str> {
@@ -161,7 +163,14 @@ impl Vocabulary {
             a.is_person = true;
         }
         all_actors.extend(actors.organization);
+        let mut actor_index = HashMap::new();
+        for (i, a) in all_actors.iter().enumerate() {
+            for n in std::iter::once(&a.name).chain(&a.aliases) {
+                actor_index.entry(n.clone()).or_insert(i);
+            }
+        }
         let v = Vocabulary {
+            actor_index,
             countries: countries.country,
             ambiguous: countries.ambiguous,
             blocked: countries.block.phrases,
@@ -211,6 +220,6 @@ impl Vocabulary {
     /// # Ok::<(), gazette::Error>(())
     /// ```
     pub fn canonical_actor(&self, name: &str) -> Option<&str> {
-        self.actors.iter().find(|a| a.name == name || a.aliases.iter().any(|x| x == name)).map(|a| a.name.as_str())
+        self.actor_index.get(name).map(|&i| self.actors[i].name.as_str())
     }
 }

@@ -1,0 +1,210 @@
+//! Benchmarks with figures you can rerun (not timed tests).
+//!
+//! ```text
+//! cargo bench --bench gazette                      # enrichment throughput on the bundled text
+//! cargo bench --bench gazette -- enrich            # same
+//! cargo bench --bench gazette -- index CORPUS      # baseline tantivy vs gazette index, reruns
+//! cargo bench --bench gazette -- search INDEX_DIR  # query latency by query type
+//! ```
+//!
+//! CORPUS is a JSONL file (`id`, `title`, `body`, ...) and/or a folder of files, such as the
+//! output of `python3 gen-news.py 100000 news.jsonl --files news/`.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use gazette::enrich::Enricher;
+use gazette::load::{WalkOptions, load_file, walk};
+use gazette::{Document, Index, ReindexOptions, SearchRequest};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    match args.first().map(String::as_str) {
+        None | Some("enrich") => bench_enrich(),
+        Some("index") => bench_index(Path::new(args.get(1).expect("index CORPUS"))),
+        Some("search") => bench_search(Path::new(args.get(1).expect("search INDEX_DIR"))),
+        Some(other) => panic!("unknown benchmark {other}; use enrich, index CORPUS or search INDEX_DIR"),
+    }
+}
+
+fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// Loads every document under a folder.
+fn documents(folder: &Path) -> Vec<Document> {
+    let mut docs = Vec::new();
+    for f in walk(folder, &WalkOptions::default()).files {
+        docs.extend(load_file(&f.path, &f.id_base).expect("readable").documents);
+    }
+    docs
+}
+
+/// Enrichment of plain text on one core, matchers built once (not timed).
+fn bench_enrich() {
+    let t = Instant::now();
+    let enricher = Enricher::builtin().expect("vocabularies compile");
+    println!("vocabularies compiled in {:.0} ms (once per process)", t.elapsed().as_secs_f64() * 1e3);
+    let mut docs = documents(&repo("corpus-sample"));
+    docs.extend(documents(&repo("tests/data/labelled")));
+    let bytes: usize = docs.iter().map(|d| d.title.len() + d.body.len()).sum();
+    // Enough rounds for about 50 MB of text.
+    let rounds = (50_000_000 / bytes.max(1)).max(1);
+    let mut sink = 0usize;
+    let t = Instant::now();
+    for _ in 0..rounds {
+        for d in &docs {
+            let e = enricher.enrich(d);
+            sink += e.countries.len() + e.persons.len() + e.organizations.len() + e.topics.len();
+        }
+    }
+    let secs = t.elapsed().as_secs_f64();
+    let mb = (bytes * rounds) as f64 / 1e6;
+    println!(
+        "enrich: {} documents x {rounds} rounds, {mb:.1} MB in {secs:.2} s = {:.1} MB/s, {:.0} documents/s on one core (checksum {sink})",
+        docs.len(),
+        mb / secs,
+        (docs.len() * rounds) as f64 / secs
+    );
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
+        })
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// Baseline plain tantivy (title + body, same English analyzer, body stored) against
+/// `gazette index` end to end, then reruns with nothing changed and with 1% of files changed.
+fn bench_index(corpus: &Path) {
+    let scratch = tempfile::tempdir().expect("temp dir");
+    // Baseline: the pre-extracted title and body, from the JSONL file or the loaded files.
+    let docs: Vec<Document> = if corpus.is_file() {
+        gazette::load::load_file(corpus, "corpus").expect("readable").documents
+    } else {
+        documents(corpus)
+    };
+    let bytes: usize = docs.iter().map(|d| d.title.len() + d.body.len()).sum();
+    println!("corpus {}: {} documents, {:.1} MB of title+body", corpus.display(), docs.len(), bytes as f64 / 1e6);
+    let baseline = baseline_tantivy(&docs, &scratch.path().join("baseline"));
+    println!("baseline tantivy: {baseline:.2} s = {:.0} documents/s", docs.len() as f64 / baseline);
+    drop(docs);
+
+    let dir = scratch.path().join("gazette");
+    let index = Index::create(&dir).expect("create");
+    let opts = ReindexOptions::new([corpus]);
+    let t = Instant::now();
+    let full = index.reindex(&opts).expect("reindex");
+    let full_secs = t.elapsed().as_secs_f64();
+    println!(
+        "gazette index (load, enrich, index): {full_secs:.2} s = {:.0} documents/s, {:.1} MB/s of source, {:.0}% of baseline throughput",
+        full.documents_indexed as f64 / full_secs,
+        full.bytes_read as f64 / 1e6 / full_secs,
+        100.0 * baseline / full_secs
+    );
+    let t = Instant::now();
+    let again = index.reindex(&opts).expect("rerun");
+    let again_secs = t.elapsed().as_secs_f64();
+    println!(
+        "rerun, nothing changed: {again_secs:.2} s ({:.1}% of the full run), {} unchanged, {} indexed",
+        100.0 * again_secs / full_secs,
+        again.unchanged,
+        again.documents_indexed
+    );
+    if corpus.is_dir() {
+        let files: Vec<PathBuf> = walk(corpus, &WalkOptions::default()).files.into_iter().map(|f| f.path).collect();
+        let changed: Vec<&PathBuf> = files.iter().step_by(100).collect();
+        let originals: Vec<Vec<u8>> = changed.iter().map(|p| std::fs::read(p).expect("read")).collect();
+        for p in &changed {
+            let mut bytes = std::fs::read(p).expect("read");
+            bytes.extend_from_slice(b"\n\nAn added closing paragraph for the benchmark.\n");
+            std::fs::write(p, bytes).expect("write");
+        }
+        let t = Instant::now();
+        let one = index.reindex(&opts).expect("1% rerun");
+        let one_secs = t.elapsed().as_secs_f64();
+        println!(
+            "rerun, {} files (1%) changed: {one_secs:.2} s ({:.1}% of the full run), {} updated",
+            changed.len(),
+            100.0 * one_secs / full_secs,
+            one.updated
+        );
+        for (p, b) in changed.iter().zip(originals) {
+            std::fs::write(p, b).expect("restore");
+        }
+    }
+    println!("peak resident memory of the process: {:.0} MB", peak_rss_mb());
+}
+
+fn baseline_tantivy(docs: &[Document], dir: &Path) -> f64 {
+    use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+    use tantivy::tokenizer::{
+        AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
+        TextAnalyzer,
+    };
+    let mut sb = Schema::builder();
+    let idx = TextFieldIndexing::default()
+        .set_tokenizer("english")
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let title = sb.add_text_field("title", TextOptions::default().set_indexing_options(idx.clone()).set_stored());
+    let body = sb.add_text_field("body", TextOptions::default().set_indexing_options(idx).set_stored());
+    std::fs::create_dir_all(dir).expect("dir");
+    let index = tantivy::Index::create_in_dir(dir, sb.build()).expect("create");
+    index.tokenizers().register(
+        "english",
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(StopWordFilter::new(Language::English).expect("stop words"))
+            .filter(Stemmer::new(Language::English))
+            .build(),
+    );
+    let t = Instant::now();
+    let mut w: tantivy::IndexWriter = index.writer(gazette::index::WRITER_MEMORY_BYTES).expect("writer");
+    for d in docs {
+        w.add_document(tantivy::doc!(title => d.title.as_str(), body => d.body.as_str())).expect("add");
+    }
+    w.commit().expect("commit");
+    w.wait_merging_threads().expect("merge");
+    t.elapsed().as_secs_f64()
+}
+
+/// p50 and p99 latency per query type, top 10 with facet counts and 2 passages per hit.
+fn bench_search(dir: &Path) {
+    let index = Index::open(dir).expect("open index");
+    println!("index {}: {} documents", dir.display(), index.num_docs());
+    let kinds: &[(&str, &[&str])] = &[
+        ("term", &["sanctions", "inflation", "election", "refugees", "cyber", "tariffs", "nuclear", "climate"]),
+        ("AND", &["economic growth", "trade deficit", "foreign policy", "nuclear weapons", "border security"]),
+        ("OR", &["sanctions OR tariffs", "inflation OR unemployment", "refugees OR migrants"]),
+        ("phrase", &["\"foreign policy\"", "\"national security\"", "\"interest rates\"", "\"climate change\""]),
+    ];
+    for (facets, passages) in [(0, 0), (5, 2)] {
+        for (kind, queries) in kinds {
+            let mut times: Vec<Duration> = Vec::new();
+            for _ in 0..30 {
+                for q in *queries {
+                    let req = SearchRequest::new(*q).limit(10).facets(facets).passages(passages);
+                    let t = Instant::now();
+                    let r = index.search(&req).expect("search");
+                    times.push(t.elapsed());
+                    std::hint::black_box(r);
+                }
+            }
+            times.sort();
+            let p = |q: f64| times[((times.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
+            println!(
+                "{kind:<7} top-10, facets {facets}, passages {passages}: p50 {:.2} ms, p99 {:.2} ms ({} runs)",
+                p(0.5),
+                p(0.99),
+                times.len()
+            );
+        }
+    }
+}
