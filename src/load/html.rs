@@ -27,8 +27,8 @@ static MAIN: LazyLock<[Selector; 4]> = LazyLock::new(|| [sel("article"), sel("ma
 
 pub(super) fn load(bytes: &[u8], ctx: &Ctx<'_>, loaded: &mut Loaded) {
     let text = decode_html(bytes);
-    let lower_tail = text[text.len().saturating_sub(4096)..].to_ascii_lowercase();
-    let lower_head = text[..text.len().min(4096)].to_ascii_lowercase();
+    let lower_tail = text[ceil_boundary(&text, text.len().saturating_sub(4096))..].to_ascii_lowercase();
+    let lower_head = text[..ceil_boundary(&text, 4096)].to_ascii_lowercase();
     if (lower_head.contains("<html") || lower_head.contains("<!doctype")) && !lower_tail.contains("</html") {
         ctx.warn(loaded, None, FileProblem::TruncatedHtml);
     }
@@ -81,6 +81,11 @@ pub(super) fn load(bytes: &[u8], ctx: &Ctx<'_>, loaded: &mut Loaded) {
         author,
         ..Document::default()
     });
+}
+
+/// The first char boundary at or after `i` (the end of the text if `i` is past it).
+fn ceil_boundary(s: &str, i: usize) -> usize {
+    (i..s.len()).find(|&j| s.is_char_boundary(j)).unwrap_or(s.len())
 }
 
 /// The element matching `selector` with the most text (a page may have several `<article>`
@@ -311,6 +316,16 @@ mod tests {
         // Without a declaration the bytes are invalid UTF-8, so Windows-1252 is assumed.
         let raw = b"<html><body><p>Jos\xe9</p></body></html>";
         assert_eq!(load_one(raw).documents[0].body, "José");
+    }
+
+    /// Found by the 100k-document benchmark: a multi-byte character 4096 bytes from the end.
+    #[test]
+    fn multibyte_character_at_the_truncation_probe_does_not_panic() {
+        for pad in 0..4 {
+            let page =
+                format!("<html><body><p>{}{}</p>{}</body></html>", "a".repeat(pad), "—".repeat(3000), "b".repeat(pad));
+            assert_eq!(load_one(page.as_bytes()).documents.len(), 1);
+        }
     }
 
     #[test]
