@@ -1,0 +1,132 @@
+//! A real indexing process killed with SIGKILL mid-run leaves the last committed index intact
+//! and searchable, its manifest describing exactly what it holds, and the next run completes it.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use gazette::{Index, SearchRequest};
+
+const FILES: usize = 3000;
+
+/// Number of segments in the last commit, as meta.json records it (0 before any document).
+fn committed_segments(dir: &Path) -> usize {
+    fs::read(dir.join("meta.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v["segments"].as_array().map(Vec::len))
+        .unwrap_or(0)
+}
+
+#[cfg(unix)]
+#[test]
+fn sigkill_mid_run_keeps_the_committed_index_and_the_rerun_completes_it() {
+    let t = tempfile::tempdir().unwrap();
+    let news = t.path().join("news");
+    for i in 0..FILES {
+        let sub = news.join(format!("{:02}", i % 50));
+        fs::create_dir_all(&sub).unwrap();
+        fs::write(
+            sub.join(format!("n{i:05}.txt")),
+            format!("Report {i}\n\nLONDON — Item {i} on trade talks and tariffs, unique{i}."),
+        )
+        .unwrap();
+    }
+    let idx = t.path().join("idx");
+    let bin = assert_cmd::cargo::cargo_bin("gazette");
+    let mut child = Command::new(&bin)
+        .args(["index", "news", "--index", "idx", "--commit-every", "100", "--threads", "1", "--quiet"])
+        .current_dir(t.path())
+        .spawn()
+        .unwrap();
+    // Wait for a commit holding documents, then kill at once.
+    let start = Instant::now();
+    loop {
+        if committed_segments(&idx) > 0 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "no commit within two minutes");
+        assert!(child.try_wait().unwrap().is_none(), "the run finished before it could be killed; raise FILES");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "killed");
+
+    // The committed index opens, is searchable, and its manifest names exactly its documents.
+    let index = Index::open(&idx).unwrap();
+    let committed = index.num_docs() as usize;
+    assert!(committed > 0 && committed < FILES, "committed {committed} of {FILES}");
+    let manifest = index.manifest().unwrap();
+    let ids: usize = manifest.files.values().map(|e| e.ids.len()).sum();
+    assert_eq!(ids, committed, "manifest and index agree");
+    for entry in manifest.files.values().take(50) {
+        assert!(index.get(&entry.ids[0]).is_ok(), "{:?} in the index", entry.ids[0]);
+    }
+    assert_eq!(index.search(&SearchRequest::new("tariffs").limit(1)).unwrap().total, committed);
+    drop(index);
+
+    // The rerun skips what was committed and completes the rest.
+    let out =
+        Command::new(&bin).args(["index", "news", "--index", "idx", "--json"]).current_dir(t.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["unchanged"].as_u64().unwrap() as usize, manifest.files.len());
+    assert_eq!(report["added"].as_u64().unwrap() as usize, FILES - manifest.files.len());
+    let index = Index::open(&idx).unwrap();
+    assert_eq!(index.num_docs() as usize, FILES);
+    assert_eq!(index.search(&SearchRequest::new("unique1234")).unwrap().total, 1);
+}
+
+/// Ctrl-C (SIGINT) stops the run after the current chunk, commits what is done, says so, and
+/// exits with 2; the next run finishes the job.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_commits_what_is_done_and_says_so() {
+    let t = tempfile::tempdir().unwrap();
+    let news = t.path().join("news");
+    for i in 0..FILES {
+        let sub = news.join(format!("{:02}", i % 50));
+        fs::create_dir_all(&sub).unwrap();
+        fs::write(sub.join(format!("n{i:05}.txt")), format!("Report {i}\n\nItem {i} on grain exports.")).unwrap();
+    }
+    let idx = t.path().join("idx");
+    let bin = assert_cmd::cargo::cargo_bin("gazette");
+    let child = Command::new(&bin)
+        .args(["index", "news", "--index", "idx", "--commit-every", "100", "--threads", "1", "--quiet"])
+        .current_dir(t.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while committed_segments(&idx) == 0 {
+        assert!(start.elapsed() < Duration::from_secs(120), "no commit within two minutes");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("interrupted; what was done is committed"), "{stderr}");
+    let index = Index::open(&idx).unwrap();
+    let committed = index.num_docs() as usize;
+    assert!(committed > 0 && committed < FILES, "committed {committed}");
+    let ids: usize = index.manifest().unwrap().files.values().map(|e| e.ids.len()).sum();
+    assert_eq!(ids, committed);
+    drop(index);
+    Command::new(&bin).args(["index", "news", "--index", "idx", "-q"]).current_dir(t.path()).assert_success();
+    assert_eq!(Index::open(&idx).unwrap().num_docs() as usize, FILES);
+}
+
+trait AssertSuccess {
+    fn assert_success(&mut self);
+}
+
+impl AssertSuccess for Command {
+    fn assert_success(&mut self) {
+        let out = self.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
