@@ -77,6 +77,12 @@ fn counts_for_the_current_query() {
     let asian: u64 = all.iter().filter(|c| c.depth == 3 && c.path.starts_with("/Asia/")).map(|c| c.count).sum();
     assert!(asia.count <= asian);
     assert_eq!(asia.count as usize, ids(&index, SearchRequest::new("*").country("Asia")).len());
+    // Actors: the kinds, then the actors, counted per document.
+    let actors = index.facet_counts(FacetField::Actor, &SearchRequest::new("cyber")).unwrap();
+    let orgs = actors.iter().find(|c| c.path == "/organization").expect("organizations counted");
+    assert!(orgs.count as usize <= r.total);
+    assert!(actors.iter().any(|c| c.path == "/organization/RAND Corporation" && c.depth == 2 && c.count == 1));
+    assert!(f.actor.iter().all(|c| c.depth == 2) && !f.actor.is_empty());
     // Without facets(n), none are computed.
     assert!(index.search(&SearchRequest::new("cyber")).unwrap().facets.is_none());
 }

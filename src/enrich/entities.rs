@@ -1,9 +1,12 @@
 //! Countries, persons and organizations: gazetteer matching (aho-corasick), open-world
 //! detection of people and organizations from titles, roles and name forms, and salience.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet, FxHashSet as HashSet};
 
 use super::vocab::Vocabulary;
 use super::{Entity, Mention};
@@ -18,6 +21,21 @@ enum Target {
     /// A phrase that contains a country name but is not the country ("New Mexico").
     Blocked,
 }
+
+// The word lists below as hash sets, for the per-word checks of the hot path.
+static ORG_HEADS_SET: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| ORG_HEADS.iter().copied().collect());
+static LEADING_HEADS_SET: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| LEADING_HEADS.iter().copied().collect());
+static NOT_NAME_WORDS_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| NOT_NAME_WORDS.iter().copied().collect());
+static GENERIC_ORG_WORDS_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| GENERIC_ORG_WORDS.iter().copied().collect());
+static NOT_PERSON_LAST_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| NOT_PERSON_LAST.iter().copied().collect());
+static NAME_PARTICLES_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| NAME_PARTICLES.iter().copied().collect());
+static ORG_CONNECTORS_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| ORG_CONNECTORS.iter().copied().collect());
+static ACTION_VERBS_SET: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| ACTION_VERBS.iter().copied().collect());
 
 /// Heads that make a capitalized phrase an organization.
 const ORG_HEADS: &[&str] = &[
@@ -187,7 +205,7 @@ impl EntityMatcher {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&v.roles)
             .expect("role patterns compile");
-        let mut gazetteer_surnames: HashMap<String, Option<usize>> = HashMap::new();
+        let mut gazetteer_surnames: HashMap<String, Option<usize>> = HashMap::default();
         for (i, a) in v.actors.iter().enumerate().filter(|(_, a)| a.is_person) {
             let parts: Vec<&str> = a.name.split(' ').collect();
             if parts.len() < 2 {
@@ -353,13 +371,13 @@ fn is_capitalized(word: &str) -> bool {
 /// Countries, persons and organizations of a document, with salience.
 pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<Entity>, Vec<Entity>, Vec<Entity>) {
     let text = t.text;
-    let mut accs: HashMap<(Kind, String), Acc> = HashMap::new();
+    let mut accs: HashMap<(Kind, String), Acc> = HashMap::default();
     let mut covered: Vec<(usize, usize)> = Vec::new();
     // Organizations by end offset, to recognise "X's Center for ..." as a part of X.
-    let mut org_ends: HashSet<usize> = HashSet::new();
+    let mut org_ends: HashSet<usize> = HashSet::default();
     // Countries by end offset, to qualify "China's Ministry of ..." / "Chinese Ministry of ...".
-    let mut country_ends: HashMap<usize, usize> = HashMap::new();
-    let mut country_starts: HashMap<usize, usize> = HashMap::new();
+    let mut country_ends: HashMap<usize, usize> = HashMap::default();
+    let mut country_starts: HashMap<usize, usize> = HashMap::default();
     let mut deferred: Vec<(usize, usize, usize)> = Vec::new();
 
     // Role titles ("Secretary of State", "spokeswoman"): where they end.
@@ -452,18 +470,18 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
                 break;
             }
             let nw = &text[next.start..next.end];
-            if is_capitalized(nw) && !is_covered(next) || NAME_PARTICLES.contains(&nw) {
+            if is_capitalized(nw) && !is_covered(next) || NAME_PARTICLES_SET.contains(nw) {
                 run.push(j + 1);
                 j += 1;
                 continue;
             }
             // A connector joins two capitalized words ("Ministry of Foreign Affairs").
-            if ORG_CONNECTORS.contains(&nw)
+            if ORG_CONNECTORS_SET.contains(nw)
                 && let Some(after) = toks.get(j + 2)
             {
                 let gap2 = &text[next.end..after.start];
                 let aw = &text[after.start..after.end];
-                if gap2 == " " && is_capitalized(aw) && !NOT_NAME_WORDS.contains(&aw) {
+                if gap2 == " " && is_capitalized(aw) && !NOT_NAME_WORDS_SET.contains(aw) {
                     if !is_covered(after) {
                         run.push(j + 1);
                         run.push(j + 2);
@@ -508,7 +526,7 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
     }
 
     // Surname-only mentions of persons found with a full name.
-    let mut surnames: HashMap<String, String> = HashMap::new();
+    let mut surnames: HashMap<String, String> = HashMap::default();
     for ((kind, name), _) in accs.iter() {
         if *kind != Kind::Person {
             continue;
@@ -568,7 +586,7 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
                 acc.role = true;
             }
         } else if let Some(&Some(ai)) = m.gazetteer_surnames.get(&word) {
-            add_actor(&mut accs, &mut org_ends, &v.actors[ai], s, e, text, &HashSet::from([trim_back(text, s)]));
+            add_actor(&mut accs, &mut org_ends, &v.actors[ai], s, e, text, &HashSet::from_iter([trim_back(text, s)]));
             if let Some(acc) = accs.get_mut(&(Kind::Person, v.actors[ai].name.clone())) {
                 acc.former_only = acc.former_only && former;
             }
@@ -763,8 +781,8 @@ fn classify_run(
     let text = t.text;
     let word = |k: usize| strip_possessive(&text[toks[k].start..toks[k].end]);
     // Leading sentence words and trailing connectors are not part of a name.
-    let mut r: Vec<usize> = run.iter().copied().skip_while(|&k| NOT_NAME_WORDS.contains(&word(k))).collect();
-    while r.last().is_some_and(|&k| ORG_CONNECTORS.contains(&word(k)) || NAME_PARTICLES.contains(&word(k))) {
+    let mut r: Vec<usize> = run.iter().copied().skip_while(|&k| NOT_NAME_WORDS_SET.contains(word(k))).collect();
+    while r.last().is_some_and(|&k| ORG_CONNECTORS_SET.contains(word(k)) || NAME_PARTICLES_SET.contains(word(k))) {
         r.pop();
     }
     if r.is_empty() {
@@ -777,8 +795,8 @@ fn classify_run(
     // "Silicon Valley Bank and Signature Bank": two bodies.
     if let Some(pos) = words.iter().position(|w| *w == "and")
         && pos > 0
-        && ORG_HEADS.contains(&words[pos - 1])
-        && words.last().is_some_and(|w| ORG_HEADS.contains(w))
+        && ORG_HEADS_SET.contains(words[pos - 1])
+        && words.last().is_some_and(|w| ORG_HEADS_SET.contains(*w))
     {
         let (a, b) = (r[..pos].to_vec(), r[pos + 1..].to_vec());
         classify_run(m, v, t, toks, &a, cx, accs, pending);
@@ -787,10 +805,11 @@ fn classify_run(
     }
     // Organizations: a head word, two words at least.
     let has_head = words.iter().enumerate().any(|(i, w)| {
-        ORG_HEADS.contains(w)
+        ORG_HEADS_SET.contains(*w)
             && (i + 1 == words.len()
                 || i > 0
-                || (LEADING_HEADS.contains(w) && words.get(i + 1).is_some_and(|n| ORG_CONNECTORS.contains(n))))
+                || (LEADING_HEADS_SET.contains(*w)
+                    && words.get(i + 1).is_some_and(|n| ORG_CONNECTORS_SET.contains(*n))))
     });
     if has_head && words.len() >= 2 {
         let before = &text[..start];
@@ -815,7 +834,7 @@ fn classify_run(
             false
         };
         // "Supreme Court", "Election Commission" and the like name no one in particular.
-        if !qualified && words.iter().all(|w| GENERIC_ORG_WORDS.contains(w) || ORG_CONNECTORS.contains(w)) {
+        if !qualified && words.iter().all(|w| GENERIC_ORG_WORDS_SET.contains(*w) || ORG_CONNECTORS_SET.contains(*w)) {
             return;
         }
         let name = v.canonical_actor(&name).map(str::to_string).unwrap_or(name);
@@ -835,7 +854,7 @@ fn classify_run(
     // Persons: split at organization connectors, strip leading roles, look for evidence.
     let mut parts: Vec<Vec<usize>> = vec![Vec::new()];
     for &k in &r {
-        if ORG_CONNECTORS.contains(&word(k)) {
+        if ORG_CONNECTORS_SET.contains(word(k)) {
             parts.push(Vec::new());
         } else {
             parts.last_mut().expect("one part").push(k);
@@ -856,8 +875,8 @@ fn classify_run(
         }
         let names: Vec<&str> = name_toks.iter().map(|&k| word(k)).collect();
         if names.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()) || w.chars().all(|c| !c.is_lowercase()))
-            || NOT_PERSON_LAST.contains(names.last().expect("not empty"))
-            || NOT_NAME_WORDS.contains(&names[0])
+            || NOT_PERSON_LAST_SET.contains(names.last().expect("not empty"))
+            || NOT_NAME_WORDS_SET.contains(names[0])
         {
             continue;
         }
@@ -969,7 +988,7 @@ fn salience(m: &EntityMatcher, text: &str, t: &Text<'_>, v: &Vocabulary, accs: &
                     let possessive = text[e..].starts_with("'s") || text[e..].starts_with("\u{2019}s");
                     // The subject of a verb, auxiliaries included ("Russia has rejected").
                     let verb = after.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-                    if !possessive && ACTION_VERBS.contains(&verb) {
+                    if !possessive && ACTION_VERBS_SET.contains(verb) {
                         acc.acting = true;
                     }
                     if *kind == Kind::Country {

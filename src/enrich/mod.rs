@@ -45,7 +45,7 @@ impl std::fmt::Debug for Enricher {
 }
 
 static BUILTIN: LazyLock<std::result::Result<Enricher, String>> =
-    LazyLock::new(|| Vocabulary::builtin().map(Enricher::new).map_err(|e| e.to_string()));
+    LazyLock::new(|| Vocabulary::shared().map(|v| Enricher::new(v.clone())).map_err(|e| e.to_string()));
 
 impl Enricher {
     /// Compiles a vocabulary.

@@ -6,7 +6,7 @@
 //! and each word is looked up in hash maps keyed by a term's first word (or, for one-word
 //! prefix terms, by the prefix). At each position the longest term wins.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 
 use super::TopicAssignment;
 use super::vocab::Vocabulary;
@@ -42,7 +42,10 @@ pub(crate) struct TopicMatcher {
     by_first: HashMap<String, Vec<usize>>,
     /// Prefix -> one-word prefix terms.
     by_prefix: HashMap<String, Vec<usize>>,
-    prefix_lens: (usize, usize),
+    /// The lengths of the prefixes, ascending.
+    prefix_lens: Vec<usize>,
+    /// The first three bytes of every prefix: most words start with none of them.
+    prefix_heads: FxHashSet<[u8; 3]>,
     majors: Vec<String>,
     subtopics: Vec<(String, Vec<usize>)>,
 }
@@ -73,19 +76,23 @@ impl TopicMatcher {
                 }
             }
         }
-        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_prefix: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut prefix_lens = (usize::MAX, 0);
+        let mut by_first: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut by_prefix: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut prefix_lens = Vec::new();
+        let mut prefix_heads = FxHashSet::default();
         for (i, t) in terms.iter().enumerate() {
-            if t.prefix && t.words.len() == 1 {
+            if t.prefix && t.words.len() == 1 && t.words[0].len() >= 3 {
                 let p = &t.words[0];
-                prefix_lens = (prefix_lens.0.min(p.len()), prefix_lens.1.max(p.len()));
+                prefix_lens.push(p.len());
+                prefix_heads.insert(head(p));
                 by_prefix.entry(p.clone()).or_default().push(i);
             } else {
                 by_first.entry(t.words[0].clone()).or_default().push(i);
             }
         }
-        TopicMatcher { terms, by_first, by_prefix, prefix_lens, majors, subtopics }
+        prefix_lens.sort_unstable();
+        prefix_lens.dedup();
+        TopicMatcher { terms, by_first, by_prefix, prefix_lens, prefix_heads, majors, subtopics }
     }
 
     /// The term matching longest at the start of `ws`, with the number of words it covers.
@@ -111,8 +118,8 @@ impl TopicMatcher {
         if let Some(list) = self.by_first.get(first) {
             list.iter().copied().for_each(&mut consider);
         }
-        if first.len() >= self.prefix_lens.0 {
-            for len in self.prefix_lens.0..=self.prefix_lens.1.min(first.len()) {
+        if first.len() >= 3 && self.prefix_heads.contains(&head(first)) {
+            for &len in self.prefix_lens.iter().take_while(|&&l| l <= first.len()) {
                 if !first.is_char_boundary(len) {
                     continue;
                 }
@@ -182,6 +189,11 @@ impl TopicMatcher {
             })
             .collect()
     }
+}
+
+fn head(word: &str) -> [u8; 3] {
+    let b = word.as_bytes();
+    [b[0], b[1], b[2]]
 }
 
 fn add_evidence(ev: &mut Vec<(usize, f32)>, term: usize, w: f32) {

@@ -1,6 +1,8 @@
 //! The vocabularies of `index-schema/`, parsed (compiled in, no I/O) and checked.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::FxHashSet as HashSet;
 
 use serde::Deserialize;
 
@@ -205,6 +207,13 @@ impl Vocabulary {
             }
         }
         Ok(())
+    }
+
+    /// The built-in vocabularies, parsed once per process and shared.
+    pub fn shared() -> Result<&'static Vocabulary> {
+        static SHARED: std::sync::LazyLock<std::result::Result<Vocabulary, String>> =
+            std::sync::LazyLock::new(|| Vocabulary::builtin().map_err(|e| e.to_string()));
+        SHARED.as_ref().map_err(|reason| Error::SchemaData { file: "vocabularies", reason: reason.clone() })
     }
 
     /// The country with this alpha-2 code.

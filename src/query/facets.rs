@@ -1,15 +1,14 @@
 //! Facet filters and counts over the `country`, `actor` and `topic` fields.
 
-use std::collections::BTreeSet;
-
 use serde::Serialize;
 use tantivy::collector::{FacetCollector, MultiCollector};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
-use crate::enrich::Enricher;
+use crate::enrich::Vocabulary;
 use crate::error::{Error, Result};
+use crate::facet;
 use crate::schema::Fields;
 
 /// A faceted field.
@@ -91,56 +90,88 @@ pub struct FacetCounts {
     pub topic: Vec<FacetCount>,
 }
 
-/// Every facet path of a field present in the index (ancestors included).
-fn present_paths(searcher: &Searcher, field_name: &str) -> Result<BTreeSet<String>> {
-    let mut out = BTreeSet::new();
-    let mut facet = Facet::root();
-    for seg in searcher.segment_readers() {
-        let reader = seg.facet_reader(field_name)?;
-        for ord in 0..reader.num_facets() as u64 {
-            reader.facet_from_ord(ord, &mut facet)?;
-            let mut path = facet.clone();
-            // The column holds the facets as stored; add their ancestors.
-            while !path.is_root() {
-                out.insert(path.to_path_string());
-                path = path.to_path().split_last().map(|(_, rest)| Facet::from_path(rest)).unwrap_or_else(Facet::root);
-            }
+/// The inner nodes of a field's hierarchy at `depth` (0: the root), from the vocabularies:
+/// regions and subregions, `person` and `organization`, major topics. Reading them from the
+/// index instead would mean walking every value of the field (every actor) per query.
+fn parents_at(field: FacetField, depth: usize) -> Vec<Facet> {
+    if depth == 0 {
+        return vec![Facet::root()];
+    }
+    let Ok(v) = Vocabulary::shared() else { return Vec::new() };
+    let mut paths: Vec<String> = match (field, depth) {
+        (FacetField::Country, 1) => v.countries.iter().map(|c| facet::path(&[&c.region])).collect(),
+        (FacetField::Country, 2) => v.countries.iter().map(|c| facet::path(&[&c.region, &c.subregion])).collect(),
+        (FacetField::Actor, 1) => vec![facet::path(&["person"]), facet::path(&["organization"])],
+        (FacetField::Topic, 1) => v.topics.iter().map(|t| facet::path(&[&t.name])).collect(),
+        _ => Vec::new(),
+    };
+    paths.sort();
+    paths.dedup();
+    paths.into_iter().filter_map(|p| Facet::from_text(&p).ok()).collect()
+}
+
+/// Actors per query, from the `actor_key` column with a terms aggregation: a facet collector
+/// would walk every actor of the index per query. Kinds (`/person`, `/organization`) by count.
+fn count_actors(searcher: &Searcher, query: &dyn Query, size: usize) -> Result<Vec<FacetCount>> {
+    use tantivy::aggregation::AggregationCollector;
+    use tantivy::aggregation::agg_req::Aggregations;
+    let aggs: Aggregations = serde_json::from_value(serde_json::json!({
+        "actors": { "terms": { "field": crate::schema::ACTOR_KEY, "size": size.max(1) } }
+    }))
+    .expect("static aggregation request");
+    let res = searcher.search(query, &AggregationCollector::from_aggs(aggs, Default::default()))?;
+    let v = serde_json::to_value(&res).unwrap_or_default();
+    let mut out = Vec::new();
+    for kind in ["person", "organization"] {
+        let facet = Facet::from_path([kind]);
+        let kind_query = BooleanQuery::new(vec![
+            (Occur::Must, query.box_clone()),
+            (Occur::Must, any_of(searcher.schema().get_field(crate::schema::ACTOR)?, &[facet])),
+        ]);
+        let count = searcher.search(&kind_query, &tantivy::collector::Count)? as u64;
+        if count > 0 {
+            out.push(FacetCount { path: facet::path(&[kind]), value: kind.to_string(), depth: 1, count });
         }
     }
+    for b in v["actors"]["buckets"].as_array().into_iter().flatten() {
+        let (Some(path), Some(count)) = (b["key"].as_str(), b["doc_count"].as_u64()) else { continue };
+        let parts = facet::components(path);
+        out.push(FacetCount {
+            path: path.to_string(),
+            value: parts.last().cloned().unwrap_or_default(),
+            depth: parts.len(),
+            count,
+        });
+    }
+    out.sort_by(|a, b| a.depth.cmp(&b.depth).then(b.count.cmp(&a.count)).then(a.path.cmp(&b.path)));
     Ok(out)
 }
 
-/// Counts of every value of `field` among the documents matching `query`, all levels, best
-/// first within each level.
+/// Counts of the values of `field` among the documents matching `query`, down to
+/// `max_depth`, best first within each level (for actors, the `actor_limit` best).
 pub(crate) fn count_all(
     searcher: &Searcher,
     query: &dyn Query,
     field: FacetField,
     max_depth: usize,
+    actor_limit: usize,
 ) -> Result<Vec<FacetCount>> {
-    let name = field.name();
-    let paths = present_paths(searcher, name)?;
-    let mut parents_by_depth: Vec<Vec<Facet>> = vec![vec![Facet::root()]];
-    for d in 1..max_depth {
-        parents_by_depth.push(
-            paths
-                .iter()
-                .map(|p| Facet::from_text(p).expect("valid facet"))
-                .filter(|f| f.to_path().len() == d)
-                .collect(),
-        );
+    if field == FacetField::Actor {
+        return count_actors(searcher, query, actor_limit);
     }
+    let name = field.name();
     let mut multi = MultiCollector::new();
     let mut handles = Vec::new();
-    for parents in &parents_by_depth {
+    for depth in 0..max_depth {
+        let parents = parents_at(field, depth);
         if parents.is_empty() {
             continue;
         }
         let mut c = FacetCollector::for_field(name);
-        for p in parents {
+        for p in &parents {
             c.add_facet(p.clone());
         }
-        handles.push((parents.clone(), multi.add_collector(c)));
+        handles.push((parents, multi.add_collector(c)));
     }
     let mut fruits = searcher.search(query, &multi)?;
     let mut out = Vec::new();
@@ -166,7 +197,7 @@ pub(crate) fn count_all(
 pub(crate) fn top_counts(searcher: &Searcher, query: &dyn Query, limit: usize) -> Result<FacetCounts> {
     let mut out = FacetCounts::default();
     for field in FacetField::ALL {
-        let all = count_all(searcher, query, field, field.leaf_depth())?;
+        let all = count_all(searcher, query, field, field.leaf_depth(), limit)?;
         let top: Vec<FacetCount> = all.into_iter().filter(|c| c.depth == field.leaf_depth()).take(limit).collect();
         match field {
             FacetField::Country => out.country = top,
@@ -177,11 +208,11 @@ pub(crate) fn top_counts(searcher: &Searcher, query: &dyn Query, limit: usize) -
     Ok(out)
 }
 
-/// The facet paths a user's value stands for: a path as given (`/Asia`), else every present
-/// path whose last component is the value or, through the vocabularies, its canonical name
-/// (`PRC` → China, `State Department` → U.S. Department of State), case-insensitively.
-/// Ancestors win over their descendants: `Asia` gives `/Asia` only.
-pub(crate) fn resolve(searcher: &Searcher, field: FacetField, value: &str) -> Result<Vec<Facet>> {
+/// The facet paths a user's value stands for: a path as given (`/Asia`); else, through the
+/// vocabularies and case-insensitively, a region, subregion or country by name, alias or ISO
+/// code (`Asia`, `PRC`, `CN`), an actor by name or alias (`State Department`), a major topic
+/// or a subtopic under each of its parents; else an actor outside the gazetteer, as written.
+pub(crate) fn resolve(field: FacetField, value: &str) -> Result<Vec<Facet>> {
     let value = value.trim();
     if value.starts_with('/') {
         return Facet::from_text(value).map(|f| vec![f]).map_err(|e| Error::InvalidArgument {
@@ -190,41 +221,58 @@ pub(crate) fn resolve(searcher: &Searcher, field: FacetField, value: &str) -> Re
             reason: e.to_string(),
         });
     }
-    let mut names = vec![value.to_lowercase()];
-    if let Ok(e) = Enricher::builtin() {
-        let v = e.vocabulary();
+    let is = |s: &str| s.eq_ignore_ascii_case(value);
+    let mut paths: Vec<String> = Vec::new();
+    if let Ok(v) = Vocabulary::shared() {
         match field {
             FacetField::Country => {
-                if let Some(c) = v.countries.iter().find(|c| {
-                    c.alpha2.eq_ignore_ascii_case(value)
-                        || c.alpha3.eq_ignore_ascii_case(value)
-                        || c.name.eq_ignore_ascii_case(value)
-                        || c.aliases.iter().chain(&c.demonyms).any(|a| a.eq_ignore_ascii_case(value))
-                }) {
-                    names.push(c.name.to_lowercase());
+                for c in &v.countries {
+                    if is(&c.region) {
+                        paths.push(facet::path(&[&c.region]));
+                    } else if is(&c.subregion) {
+                        paths.push(facet::path(&[&c.region, &c.subregion]));
+                    } else if is(&c.name)
+                        || is(&c.alpha2)
+                        || is(&c.alpha3)
+                        || c.aliases.iter().chain(&c.demonyms).any(|a| is(a))
+                    {
+                        paths.push(facet::path(&[&c.region, &c.subregion, &c.name]));
+                    }
                 }
             }
             FacetField::Actor => {
-                if let Some(a) = v.actors.iter().find(|a| {
-                    a.name.eq_ignore_ascii_case(value) || a.aliases.iter().any(|x| x.eq_ignore_ascii_case(value))
-                }) {
-                    names.push(a.name.to_lowercase());
+                if is("person") || is("organization") {
+                    paths.push(facet::path(&[&value.to_lowercase()]));
+                }
+                for a in &v.actors {
+                    if is(&a.name) || a.aliases.iter().any(|x| is(x)) {
+                        paths.push(facet::path(&[if a.is_person { "person" } else { "organization" }, &a.name]));
+                    }
+                }
+                if paths.is_empty() {
+                    paths.push(facet::path(&["person", value]));
+                    paths.push(facet::path(&["organization", value]));
                 }
             }
-            FacetField::Topic => {}
+            FacetField::Topic => {
+                for t in &v.topics {
+                    if is(&t.name) {
+                        paths.push(facet::path(&[&t.name]));
+                    }
+                }
+                for s in &v.subtopics {
+                    if is(&s.name) {
+                        paths.extend(s.parents.iter().map(|p| facet::path(&[p, &s.name])));
+                    }
+                }
+            }
         }
     }
-    let paths = present_paths(searcher, field.name())?;
-    let mut found: Vec<Facet> = Vec::new();
-    for p in &paths {
-        let f = Facet::from_text(p).expect("valid facet");
-        let last = f.to_path().last().map(|s| s.to_lowercase()).unwrap_or_default();
-        if names.contains(&last) && !found.iter().any(|g| g.is_prefix_of(&f)) {
-            found.retain(|g| !f.is_prefix_of(g));
-            found.push(f);
-        }
-    }
-    Ok(found)
+    paths.sort();
+    paths.dedup();
+    // Ancestors win over their descendants.
+    let facets: Vec<Facet> = paths.iter().filter_map(|p| Facet::from_text(p).ok()).collect();
+    Ok(facets.iter().filter(|f| !facets.iter().any(|g| g != *f && g.is_prefix_of(f))).cloned().collect())
 }
 
 /// A query matching documents with any of `facets` in `field` (nothing when empty).

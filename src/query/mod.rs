@@ -25,6 +25,9 @@ static FACET_TERM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
     regex::Regex::new(r#"\b(country|actor|topic):("[^"]*"|[^\s()"]+)"#).expect("facet term regex compiles")
 });
 
+/// At most this many actors are counted by [`Index::facet_counts`] (the most frequent).
+pub const MAX_ACTOR_COUNTS: usize = 1000;
+
 /// Default number of hits per page.
 pub const DEFAULT_LIMIT: usize = 10;
 
@@ -164,7 +167,6 @@ impl SearchRequest {
         if self.filters.is_empty() {
             return Ok(query);
         }
-        let searcher = index.searcher();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
         for field in FacetField::ALL {
             let values: Vec<&String> = self.filters.iter().filter(|(f, _)| *f == field).map(|(_, v)| v).collect();
@@ -173,7 +175,7 @@ impl SearchRequest {
             }
             let mut resolved = Vec::new();
             for v in values {
-                resolved.extend(facets::resolve(&searcher, field, v)?);
+                resolved.extend(facets::resolve(field, v)?);
             }
             clauses.push((Occur::Must, facets::any_of(field.field(index.fields()), &resolved)));
         }
@@ -181,8 +183,7 @@ impl SearchRequest {
     }
 
     /// `country:China` and the like, rewritten to the facet paths they stand for.
-    fn rewrite_facet_terms(&self, q: &str, index: &Index) -> Result<String> {
-        let searcher = index.searcher();
+    fn rewrite_facet_terms(&self, q: &str) -> Result<String> {
         let mut out = String::with_capacity(q.len());
         let mut last = 0;
         for c in FACET_TERM.captures_iter(q) {
@@ -196,7 +197,7 @@ impl SearchRequest {
             if value.starts_with('/') {
                 continue;
             }
-            let facets = facets::resolve(&searcher, field, value)?;
+            let facets = facets::resolve(field, value)?;
             let alternatives: Vec<String> = if facets.is_empty() {
                 // A value no document has: a path that matches nothing.
                 vec![format!("{}:\"/{}\"", field.name(), value.replace('"', ""))]
@@ -225,7 +226,7 @@ impl SearchRequest {
         let fields = index.fields();
         let names: Vec<&str> = fields.schema().fields().map(|(_, e)| e.name()).collect();
         syntax::check(q, &names)?;
-        let rewritten = self.rewrite_facet_terms(q, index)?;
+        let rewritten = self.rewrite_facet_terms(q)?;
         let q = rewritten.as_str();
         let defaults = fields.default_fields();
         let mut parser = QueryParser::for_index(index.tantivy(), defaults.iter().map(|(f, _)| *f).collect());
@@ -282,7 +283,7 @@ impl Index {
     /// ```
     pub fn facet_counts(&self, field: FacetField, request: &SearchRequest) -> Result<Vec<FacetCount>> {
         let query = request.parse(self)?;
-        facets::count_all(&self.searcher(), &*query, field, 3)
+        facets::count_all(&self.searcher(), &*query, field, 3, MAX_ACTOR_COUNTS)
     }
 }
 
