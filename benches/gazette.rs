@@ -189,7 +189,7 @@ fn bench_search(dir: &Path) {
         ("OR", &["sanctions OR tariffs", "inflation OR unemployment", "refugees OR migrants"]),
         ("phrase", &["\"foreign policy\"", "\"national security\"", "\"interest rates\"", "\"climate change\""]),
     ];
-    for (facets, passages) in [(0, 0), (5, 2)] {
+    for (facets, passages) in [(0, 0), (0, 2), (5, 0), (5, 2)] {
         for (kind, queries) in kinds {
             let mut times: Vec<Duration> = Vec::new();
             for _ in 0..if facets > 0 { 5 } else { 30 } {

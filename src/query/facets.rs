@@ -113,14 +113,7 @@ fn parents_at(field: FacetField, depth: usize) -> Vec<Facet> {
 /// Actors per query, from the `actor_key` column with a terms aggregation: a facet collector
 /// would walk every actor of the index per query. Kinds (`/person`, `/organization`) by count.
 fn count_actors(searcher: &Searcher, query: &dyn Query, size: usize) -> Result<Vec<FacetCount>> {
-    use tantivy::aggregation::AggregationCollector;
-    use tantivy::aggregation::agg_req::Aggregations;
-    let aggs: Aggregations = serde_json::from_value(serde_json::json!({
-        "actors": { "terms": { "field": crate::schema::ACTOR_KEY, "size": size.max(1) } }
-    }))
-    .expect("static aggregation request");
-    let res = searcher.search(query, &AggregationCollector::from_aggs(aggs, Default::default()))?;
-    let v = serde_json::to_value(&res).unwrap_or_default();
+    let res = searcher.search(query, &actor_aggregation(size))?;
     let mut out = Vec::new();
     for kind in ["person", "organization"] {
         let facet = Facet::from_path([kind]);
@@ -133,16 +126,7 @@ fn count_actors(searcher: &Searcher, query: &dyn Query, size: usize) -> Result<V
             out.push(FacetCount { path: facet::path(&[kind]), value: kind.to_string(), depth: 1, count });
         }
     }
-    for b in v["actors"]["buckets"].as_array().into_iter().flatten() {
-        let (Some(path), Some(count)) = (b["key"].as_str(), b["doc_count"].as_u64()) else { continue };
-        let parts = facet::components(path);
-        out.push(FacetCount {
-            path: path.to_string(),
-            value: parts.last().cloned().unwrap_or_default(),
-            depth: parts.len(),
-            count,
-        });
-    }
+    out.extend(actor_buckets(&res));
     out.sort_by(|a, b| a.depth.cmp(&b.depth).then(b.count.cmp(&a.count)).then(a.path.cmp(&b.path)));
     Ok(out)
 }
@@ -178,15 +162,7 @@ pub(crate) fn count_all(
     for (parents, handle) in handles {
         let counts = handle.extract(&mut fruits);
         for p in &parents {
-            for (facet, count) in counts.get(p.clone()) {
-                let path = facet.to_path();
-                out.push(FacetCount {
-                    path: facet.to_path_string(),
-                    value: path.last().map(|s| s.to_string()).unwrap_or_default(),
-                    depth: path.len(),
-                    count,
-                });
-            }
+            out.extend(counts.get(p.clone()).map(|(f, n)| count_of(f, n)));
         }
     }
     out.sort_by(|a, b| a.depth.cmp(&b.depth).then(b.count.cmp(&a.count)).then(a.path.cmp(&b.path)));
@@ -195,17 +171,68 @@ pub(crate) fn count_all(
 
 /// Top `limit` values at the useful depth of each field.
 pub(crate) fn top_counts(searcher: &Searcher, query: &dyn Query, limit: usize) -> Result<FacetCounts> {
+    // One pass over the matching documents for all three fields.
+    let mut multi = MultiCollector::new();
+    let mut leaf_collectors = Vec::new();
+    for field in [FacetField::Country, FacetField::Topic] {
+        let parents = parents_at(field, field.leaf_depth() - 1);
+        let mut c = FacetCollector::for_field(field.name());
+        for p in &parents {
+            c.add_facet(p.clone());
+        }
+        leaf_collectors.push((field, parents, multi.add_collector(c)));
+    }
+    let actors = multi.add_collector(actor_aggregation(limit));
+    let mut fruits = searcher.search(query, &multi)?;
     let mut out = FacetCounts::default();
-    for field in FacetField::ALL {
-        let all = count_all(searcher, query, field, field.leaf_depth(), limit)?;
-        let top: Vec<FacetCount> = all.into_iter().filter(|c| c.depth == field.leaf_depth()).take(limit).collect();
+    for (field, parents, handle) in leaf_collectors {
+        let counts = handle.extract(&mut fruits);
+        let mut top: Vec<FacetCount> =
+            parents.iter().flat_map(|p| counts.get(p.clone())).map(|(f, n)| count_of(f, n)).collect();
+        top.sort_by(|a, b| b.count.cmp(&a.count).then(a.path.cmp(&b.path)));
+        top.truncate(limit);
         match field {
             FacetField::Country => out.country = top,
-            FacetField::Actor => out.actor = top,
-            FacetField::Topic => out.topic = top,
+            _ => out.topic = top,
         }
     }
+    out.actor = actor_buckets(&actors.extract(&mut fruits));
     Ok(out)
+}
+
+fn count_of(facet: &Facet, count: u64) -> FacetCount {
+    let path = facet.to_path();
+    FacetCount {
+        path: facet.to_path_string(),
+        value: path.last().map(|s| s.to_string()).unwrap_or_default(),
+        depth: path.len(),
+        count,
+    }
+}
+
+fn actor_aggregation(size: usize) -> tantivy::aggregation::AggregationCollector {
+    use tantivy::aggregation::agg_req::Aggregations;
+    let aggs: Aggregations = serde_json::from_value(serde_json::json!({
+        "actors": { "terms": { "field": crate::schema::ACTOR_KEY, "size": size.max(1) } }
+    }))
+    .expect("static aggregation request");
+    tantivy::aggregation::AggregationCollector::from_aggs(aggs, Default::default())
+}
+
+fn actor_buckets(res: &tantivy::aggregation::agg_result::AggregationResults) -> Vec<FacetCount> {
+    let v = serde_json::to_value(res).unwrap_or_default();
+    let mut out = Vec::new();
+    for b in v["actors"]["buckets"].as_array().into_iter().flatten() {
+        let (Some(path), Some(count)) = (b["key"].as_str(), b["doc_count"].as_u64()) else { continue };
+        let parts = facet::components(path);
+        out.push(FacetCount {
+            path: path.to_string(),
+            value: parts.last().cloned().unwrap_or_default(),
+            depth: parts.len(),
+            count,
+        });
+    }
+    out
 }
 
 /// The facet paths a user's value stands for: a path as given (`/Asia`); else, through the
