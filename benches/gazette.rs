@@ -147,10 +147,6 @@ fn bench_index(corpus: &Path) {
 
 fn baseline_tantivy(docs: &[Document], dir: &Path) -> f64 {
     use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
-    use tantivy::tokenizer::{
-        AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
-        TextAnalyzer,
-    };
     let mut sb = Schema::builder();
     let idx = TextFieldIndexing::default()
         .set_tokenizer("english")
@@ -159,16 +155,7 @@ fn baseline_tantivy(docs: &[Document], dir: &Path) -> f64 {
     let body = sb.add_text_field("body", TextOptions::default().set_indexing_options(idx).set_stored());
     std::fs::create_dir_all(dir).expect("dir");
     let index = tantivy::Index::create_in_dir(dir, sb.build()).expect("create");
-    index.tokenizers().register(
-        "english",
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .filter(StopWordFilter::new(Language::English).expect("stop words"))
-            .filter(Stemmer::new(Language::English))
-            .build(),
-    );
+    index.tokenizers().register("english", gazette::schema::english_analyzer());
     let t = Instant::now();
     let mut w: tantivy::IndexWriter = index.writer(gazette::index::WRITER_MEMORY_BYTES).expect("writer");
     for d in docs {

@@ -293,8 +293,15 @@ fn build_schema(spec: &SchemaSpec) -> Result<Schema> {
 }
 
 /// The English analyzer: words, lower-cased, ASCII-folded, Lucene's English stop words
-/// removed (leaving position gaps), Porter-style stemming.
-pub(crate) fn english_analyzer() -> TextAnalyzer {
+/// removed (leaving position gaps), Porter-style stemming. Public so that benchmarks and
+/// tools can analyze text exactly as the index does.
+///
+/// ```
+/// let mut a = gazette::schema::english_analyzer();
+/// let mut s = a.token_stream("Sanctions");
+/// assert_eq!(s.next().unwrap().text, "sanction");
+/// ```
+pub fn english_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)

@@ -19,20 +19,20 @@ fn committed_segments(dir: &Path) -> usize {
         .unwrap_or(0)
 }
 
+/// FILES small text files in 50 folders under `dir/news`.
+fn write_corpus(dir: &Path, text: impl Fn(usize) -> String) {
+    for i in 0..FILES {
+        let sub = dir.join("news").join(format!("{:02}", i % 50));
+        fs::create_dir_all(&sub).unwrap();
+        fs::write(sub.join(format!("n{i:05}.txt")), text(i)).unwrap();
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn sigkill_mid_run_keeps_the_committed_index_and_the_rerun_completes_it() {
     let t = tempfile::tempdir().unwrap();
-    let news = t.path().join("news");
-    for i in 0..FILES {
-        let sub = news.join(format!("{:02}", i % 50));
-        fs::create_dir_all(&sub).unwrap();
-        fs::write(
-            sub.join(format!("n{i:05}.txt")),
-            format!("Report {i}\n\nLONDON — Item {i} on trade talks and tariffs, unique{i}."),
-        )
-        .unwrap();
-    }
+    write_corpus(t.path(), |i| format!("Report {i}\n\nLONDON — Item {i} on trade talks and tariffs, unique{i}."));
     let idx = t.path().join("idx");
     let bin = assert_cmd::cargo::cargo_bin("gazette");
     let mut child = Command::new(&bin)
@@ -85,12 +85,7 @@ fn sigkill_mid_run_keeps_the_committed_index_and_the_rerun_completes_it() {
 #[test]
 fn ctrl_c_commits_what_is_done_and_says_so() {
     let t = tempfile::tempdir().unwrap();
-    let news = t.path().join("news");
-    for i in 0..FILES {
-        let sub = news.join(format!("{:02}", i % 50));
-        fs::create_dir_all(&sub).unwrap();
-        fs::write(sub.join(format!("n{i:05}.txt")), format!("Report {i}\n\nItem {i} on grain exports.")).unwrap();
-    }
+    write_corpus(t.path(), |i| format!("Report {i}\n\nItem {i} on grain exports."));
     let idx = t.path().join("idx");
     let bin = assert_cmd::cargo::cargo_bin("gazette");
     let child = Command::new(&bin)

@@ -50,6 +50,13 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Document) -> TantivyDocument {
     t
 }
 
+/// The stored publication date of a tantivy document.
+pub(crate) fn stored_date(f: &Fields, t: &TantivyDocument) -> Option<chrono::DateTime<Utc>> {
+    t.get_first(f.date)
+        .and_then(|v| v.as_datetime())
+        .and_then(|d| Utc.timestamp_opt(d.into_timestamp_secs(), 0).single())
+}
+
 pub(crate) fn from_tantivy(f: &Fields, t: &TantivyDocument) -> Document {
     let text = |field| t.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
     let mut doc = Document {
@@ -57,10 +64,7 @@ pub(crate) fn from_tantivy(f: &Fields, t: &TantivyDocument) -> Document {
         title: text(f.title).unwrap_or_default(),
         dateline: text(f.dateline),
         body: text(f.body).unwrap_or_default(),
-        date: t
-            .get_first(f.date)
-            .and_then(|v| v.as_datetime())
-            .and_then(|d| Utc.timestamp_opt(d.into_timestamp_secs(), 0).single()),
+        date: stored_date(f, t),
         source: text(f.source),
         url: text(f.url),
         author: text(f.author),

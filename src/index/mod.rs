@@ -5,6 +5,8 @@
 //! every tantivy commit, so what is recorded always matches what is committed.
 
 mod convert;
+
+pub(crate) use convert::stored_date;
 mod manifest;
 mod reindex;
 

@@ -6,7 +6,7 @@ mod syntax;
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, QueryParserError};
@@ -341,10 +341,7 @@ fn hit(f: &Fields, doc: &TantivyDocument, rank: usize, score: f32, h: &mut Highl
         id: text(f.id).unwrap_or_default(),
         score,
         title: h.highlight(&text(f.title).unwrap_or_default()),
-        date: doc
-            .get_first(f.date)
-            .and_then(|v| v.as_datetime())
-            .and_then(|d| Utc.timestamp_opt(d.into_timestamp_secs(), 0).single()),
+        date: crate::index::stored_date(f, doc),
         source: text(f.source),
         url: text(f.url),
         path: text(f.path),
