@@ -36,14 +36,13 @@ pub(crate) const CONTENT_HASH: &str = "content_hash";
 pub(crate) const EXTRA: &str = "extra";
 pub(crate) const COUNTRY: &str = "country";
 pub(crate) const ACTOR: &str = "actor";
-pub(crate) const ACTOR_KEY: &str = "actor_key";
 pub(crate) const TOPIC: &str = "topic";
 pub(crate) const MENTION: &str = "mention";
 pub(crate) const ENRICHMENT: &str = "enrichment";
 
-const ALL: [&str; 18] = [
-    ID, PATH, TITLE, LEAD, BODY, DATELINE, AUTHOR, SOURCE, URL, DATE, CONTENT_HASH, EXTRA, COUNTRY, ACTOR, ACTOR_KEY,
-    TOPIC, MENTION, ENRICHMENT,
+const ALL: [&str; 17] = [
+    ID, PATH, TITLE, LEAD, BODY, DATELINE, AUTHOR, SOURCE, URL, DATE, CONTENT_HASH, EXTRA, COUNTRY, ACTOR, TOPIC,
+    MENTION, ENRICHMENT,
 ];
 
 /// Analyzer names as used in `schema.toml`.
@@ -135,7 +134,6 @@ pub struct Fields {
     pub(crate) extra: Field,
     pub(crate) country: Field,
     pub(crate) actor: Field,
-    pub(crate) actor_key: Field,
     pub(crate) topic: Field,
     pub(crate) mention: Field,
     pub(crate) enrichment: Field,
@@ -168,7 +166,6 @@ impl Fields {
             extra: f(EXTRA),
             country: f(COUNTRY),
             actor: f(ACTOR),
-            actor_key: f(ACTOR_KEY),
             topic: f(TOPIC),
             mention: f(MENTION),
             enrichment: f(ENRICHMENT),

@@ -83,6 +83,18 @@ fn counts_for_the_current_query() {
     assert!(orgs.count as usize <= r.total);
     assert!(actors.iter().any(|c| c.path == "/organization/RAND Corporation" && c.depth == 2 && c.count == 1));
     assert!(f.actor.iter().all(|c| c.depth == 2) && !f.actor.is_empty());
+    // The counts shown with results count documents: a document with several subtopics of
+    // one major topic counts once for it, and every count equals its filter's hit count.
+    let all = index.search(&SearchRequest::new("*").facets(100)).unwrap().facets.unwrap();
+    for (field, counts) in
+        [(FacetField::Country, &all.country), (FacetField::Actor, &all.actor), (FacetField::Topic, &all.topic)]
+    {
+        assert!(!counts.is_empty());
+        for c in counts.iter().take(5) {
+            let n = index.search(&SearchRequest::new("*").filter(field, c.path.clone())).unwrap().total;
+            assert_eq!(c.count as usize, n, "{}", c.path);
+        }
+    }
     // Without facets(n), none are computed.
     assert!(index.search(&SearchRequest::new("cyber")).unwrap().facets.is_none());
 }

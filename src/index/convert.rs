@@ -36,7 +36,6 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Document) -> TantivyDocument {
     }
     for facet in e.actor_facets() {
         t.add_facet(f.actor, Facet::from_text(facet).unwrap_or_else(|_| Facet::root()));
-        t.add_text(f.actor_key, facet);
     }
     for facet in e.topic_facets() {
         t.add_facet(f.topic, Facet::from_text(&facet).unwrap_or_else(|_| Facet::root()));

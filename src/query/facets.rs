@@ -6,6 +6,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use super::facet_counter::FacetCounter;
 use crate::enrich::Vocabulary;
 use crate::error::{Error, Result};
 use crate::facet;
@@ -113,20 +114,18 @@ fn parents_at(field: FacetField, depth: usize) -> Vec<Facet> {
 /// Actors per query, from the `actor_key` column with a terms aggregation: a facet collector
 /// would walk every actor of the index per query. Kinds (`/person`, `/organization`) by count.
 fn count_actors(searcher: &Searcher, query: &dyn Query, size: usize) -> Result<Vec<FacetCount>> {
-    let res = searcher.search(query, &actor_aggregation(size))?;
-    let mut out = Vec::new();
-    for kind in ["person", "organization"] {
-        let facet = Facet::from_path([kind]);
-        let kind_query = BooleanQuery::new(vec![
-            (Occur::Must, query.box_clone()),
-            (Occur::Must, any_of(searcher.schema().get_field(crate::schema::ACTOR)?, &[facet])),
-        ]);
-        let count = searcher.search(&kind_query, &tantivy::collector::Count)? as u64;
-        if count > 0 {
-            out.push(FacetCount { path: facet::path(&[kind]), value: kind.to_string(), depth: 1, count });
-        }
-    }
-    out.extend(actor_buckets(&res));
+    let (kinds, actors) = searcher.search(
+        query,
+        &(
+            FacetCounter { field: FacetField::Actor.name(), depth: Some(1), shard_size: 10 },
+            FacetCounter { field: FacetField::Actor.name(), depth: None, shard_size: size.max(1) },
+        ),
+    )?;
+    let mut out: Vec<FacetCount> = kinds
+        .into_iter()
+        .chain(actors.into_iter().take(size))
+        .filter_map(|(p, n)| Facet::from_text(&p).ok().map(|f| count_of(&f, n)))
+        .collect();
     out.sort_by(|a, b| a.depth.cmp(&b.depth).then(b.count.cmp(&a.count)).then(a.path.cmp(&b.path)));
     Ok(out)
 }
@@ -172,32 +171,27 @@ pub(crate) fn count_all(
 /// Top `limit` values at the useful depth of each field.
 pub(crate) fn top_counts(searcher: &Searcher, query: &dyn Query, limit: usize) -> Result<FacetCounts> {
     // One pass over the matching documents for all three fields.
-    let mut multi = MultiCollector::new();
-    let mut leaf_collectors = Vec::new();
-    for field in [FacetField::Country, FacetField::Topic] {
-        let parents = parents_at(field, field.leaf_depth() - 1);
-        let mut c = FacetCollector::for_field(field.name());
-        for p in &parents {
-            c.add_facet(p.clone());
-        }
-        leaf_collectors.push((field, parents, multi.add_collector(c)));
-    }
-    let actors = multi.add_collector(actor_aggregation(limit));
-    let mut fruits = searcher.search(query, &multi)?;
-    let mut out = FacetCounts::default();
-    for (field, parents, handle) in leaf_collectors {
-        let counts = handle.extract(&mut fruits);
-        let mut top: Vec<FacetCount> =
-            parents.iter().flat_map(|p| counts.get(p.clone())).map(|(f, n)| count_of(f, n)).collect();
-        top.sort_by(|a, b| b.count.cmp(&a.count).then(a.path.cmp(&b.path)));
-        top.truncate(limit);
-        match field {
-            FacetField::Country => out.country = top,
-            _ => out.topic = top,
-        }
-    }
-    out.actor = actor_buckets(&actors.extract(&mut fruits));
-    Ok(out)
+    let counter = |field: FacetField, depth: Option<usize>| FacetCounter {
+        field: field.name(),
+        depth,
+        shard_size: (limit * 10).max(100),
+    };
+    let (country, actor, topic) = searcher.search(
+        query,
+        &(counter(FacetField::Country, None), counter(FacetField::Actor, None), counter(FacetField::Topic, Some(1))),
+    )?;
+    let top = |list: Vec<(String, u64)>, depth: usize| -> Vec<FacetCount> {
+        list.into_iter()
+            .filter_map(|(p, n)| Facet::from_text(&p).ok().map(|f| count_of(&f, n)))
+            .filter(|c| c.depth == depth)
+            .take(limit)
+            .collect()
+    };
+    Ok(FacetCounts {
+        country: top(country, FacetField::Country.leaf_depth()),
+        actor: top(actor, FacetField::Actor.leaf_depth()),
+        topic: top(topic, FacetField::Topic.leaf_depth()),
+    })
 }
 
 fn count_of(facet: &Facet, count: u64) -> FacetCount {
@@ -208,31 +202,6 @@ fn count_of(facet: &Facet, count: u64) -> FacetCount {
         depth: path.len(),
         count,
     }
-}
-
-fn actor_aggregation(size: usize) -> tantivy::aggregation::AggregationCollector {
-    use tantivy::aggregation::agg_req::Aggregations;
-    let aggs: Aggregations = serde_json::from_value(serde_json::json!({
-        "actors": { "terms": { "field": crate::schema::ACTOR_KEY, "size": size.max(1) } }
-    }))
-    .expect("static aggregation request");
-    tantivy::aggregation::AggregationCollector::from_aggs(aggs, Default::default())
-}
-
-fn actor_buckets(res: &tantivy::aggregation::agg_result::AggregationResults) -> Vec<FacetCount> {
-    let v = serde_json::to_value(res).unwrap_or_default();
-    let mut out = Vec::new();
-    for b in v["actors"]["buckets"].as_array().into_iter().flatten() {
-        let (Some(path), Some(count)) = (b["key"].as_str(), b["doc_count"].as_u64()) else { continue };
-        let parts = facet::components(path);
-        out.push(FacetCount {
-            path: path.to_string(),
-            value: parts.last().cloned().unwrap_or_default(),
-            depth: parts.len(),
-            count,
-        });
-    }
-    out
 }
 
 /// The facet paths a user's value stands for: a path as given (`/Asia`); else, through the

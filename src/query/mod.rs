@@ -1,6 +1,7 @@
 //! Search: a [`SearchRequest`] becomes a tantivy query, runs against the index, and the top
 //! hits come back with highlighted titles and passages.
 
+mod facet_counter;
 mod facets;
 mod syntax;
 
