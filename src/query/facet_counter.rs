@@ -16,11 +16,36 @@ pub(crate) struct FacetCounter {
     pub shard_size: usize,
 }
 
+/// Above this many distinct values in a segment, counts go to a hash map: zeroing and
+/// scanning an array as long as the actor dictionary would cost more than the counting.
+const MAX_DENSE_VALUES: usize = 1 << 16;
+
+enum Counts {
+    Dense(Vec<u32>),
+    Sparse(FxHashMap<u32, u32>),
+}
+
+impl Counts {
+    fn add(&mut self, ord: u32) {
+        match self {
+            Counts::Dense(v) => v[ord as usize] += 1,
+            Counts::Sparse(m) => *m.entry(ord).or_default() += 1,
+        }
+    }
+
+    fn nonzero(self) -> Vec<(u32, u32)> {
+        match self {
+            Counts::Dense(v) => v.into_iter().enumerate().filter(|(_, c)| *c > 0).map(|(o, c)| (o as u32, c)).collect(),
+            Counts::Sparse(m) => m.into_iter().collect(),
+        }
+    }
+}
+
 pub(crate) struct SegmentFacetCounter {
     reader: tantivy::fastfield::FacetReader,
     /// Stored ordinal -> counted ordinal (its ancestor at `depth`); identity when empty.
     ancestor: Vec<u32>,
-    counts: Vec<u32>,
+    counts: Counts,
     seen: Vec<u32>,
     shard_size: usize,
     depth: Option<usize>,
@@ -35,20 +60,20 @@ impl Collector for FacetCounter {
         let n = reader.num_facets();
         let mut ancestor = Vec::new();
         if let Some(depth) = self.depth {
-            // Facet values are sorted, so a value's ancestor at `depth` is the last value seen
-            // with exactly that depth and a prefix of it: one pass over the (small) dictionary.
-            let mut facet = Facet::root();
-            let mut current: Option<(String, u32)> = None;
+            // Facet values are sorted, so the values sharing an ancestor at `depth` are
+            // contiguous: one streaming pass over the (small) dictionary. Looking values up
+            // one by one would decompress a dictionary block each time.
+            let mut current: Option<(Vec<u8>, u32)> = None;
             ancestor.reserve(n);
-            for ord in 0..n as u64 {
-                reader.facet_from_ord(ord, &mut facet)?;
-                let path = facet.to_path();
-                let key = path.iter().take(depth).copied().collect::<Vec<_>>().join("\u{0}");
+            let mut stream = reader.facet_dict().stream()?;
+            while stream.advance() {
+                let ord = stream.term_ord() as u32;
+                let key = ancestor_key(stream.key(), depth);
                 match &current {
-                    Some((k, o)) if *k == key => ancestor.push(*o),
+                    Some((k, o)) if k.as_slice() == key => ancestor.push(*o),
                     _ => {
-                        ancestor.push(ord as u32);
-                        current = Some((key, ord as u32));
+                        ancestor.push(ord);
+                        current = Some((key.to_vec(), ord));
                     }
                 }
             }
@@ -56,7 +81,11 @@ impl Collector for FacetCounter {
         Ok(SegmentFacetCounter {
             reader,
             ancestor,
-            counts: vec![0; n],
+            counts: if n <= MAX_DENSE_VALUES {
+                Counts::Dense(vec![0; n])
+            } else {
+                Counts::Sparse(FxHashMap::default())
+            },
             seen: Vec::new(),
             shard_size: self.shard_size,
             depth: self.depth,
@@ -84,7 +113,7 @@ impl SegmentCollector for SegmentFacetCounter {
     fn collect(&mut self, doc: DocId, _: Score) {
         if self.ancestor.is_empty() {
             for ord in self.reader.facet_ords(doc) {
-                self.counts[ord as usize] += 1;
+                self.counts.add(ord as u32);
             }
             return;
         }
@@ -94,29 +123,49 @@ impl SegmentCollector for SegmentFacetCounter {
             let a = self.ancestor[ord as usize];
             if !self.seen.contains(&a) {
                 self.seen.push(a);
-                self.counts[a as usize] += 1;
+                self.counts.add(a);
             }
         }
     }
 
     fn harvest(self) -> Vec<(String, u64)> {
-        let mut nonzero: Vec<(u32, u32)> =
-            self.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(o, c)| (o as u32, *c)).collect();
+        let mut nonzero = self.counts.nonzero();
         if nonzero.len() > self.shard_size {
             nonzero.select_nth_unstable_by(self.shard_size, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             nonzero.truncate(self.shard_size);
         }
-        let mut facet = Facet::root();
-        nonzero
-            .into_iter()
-            .filter_map(|(ord, count)| {
-                self.reader.facet_from_ord(ord as u64, &mut facet).ok()?;
-                let path = match self.depth {
-                    Some(d) => Facet::from_path(facet.to_path().into_iter().take(d)).to_path_string(),
-                    None => facet.to_path_string(),
-                };
-                Some((path, count as u64))
-            })
-            .collect()
+        // The values of the kept ordinals, in one sorted pass over the dictionary.
+        nonzero.sort_unstable_by_key(|&(ord, _)| ord);
+        let ords: Vec<u64> = nonzero.iter().map(|&(o, _)| o as u64).collect();
+        let mut paths = Vec::with_capacity(ords.len());
+        let depth = self.depth;
+        let _ = self.reader.facet_dict().sorted_ords_to_term_cb(&ords, |bytes| {
+            let bytes = match depth {
+                Some(d) => ancestor_key(bytes, d),
+                None => bytes,
+            };
+            if let Ok(f) = Facet::from_encoded(bytes.to_vec()) {
+                paths.push(f.to_path_string());
+            }
+        });
+        if paths.len() != nonzero.len() {
+            // A value could not be read back; better no counts than counts under wrong names.
+            return Vec::new();
+        }
+        paths.into_iter().zip(nonzero).map(|(p, (_, c))| (p, c as u64)).collect()
     }
+}
+
+/// The encoded facet cut to its first `depth` components (components are separated by 0).
+fn ancestor_key(encoded: &[u8], depth: usize) -> &[u8] {
+    let mut seen = 0;
+    for (i, b) in encoded.iter().enumerate() {
+        if *b == 0 {
+            seen += 1;
+            if seen == depth {
+                return &encoded[..i];
+            }
+        }
+    }
+    encoded
 }
