@@ -286,10 +286,18 @@ fn cmd_index(
     let bar = (!quiet && !json && std::io::stderr().is_terminal()).then(print::progress_bar);
     if let Some(bar) = &bar {
         let bar = bar.clone();
+        let started = std::time::Instant::now();
         opts.progress = Some(Arc::new(move |p: &gazette::index::Progress| {
             bar.set_length(p.files_total as u64);
             bar.set_position(p.files_done as u64);
-            bar.set_message(format!("{} docs, {:.1} MB", p.documents, p.bytes as f64 / 1e6));
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!(
+                "{} docs ({:.0}/s), {:.1} MB ({:.1} MB/s)",
+                p.documents,
+                p.documents as f64 / secs,
+                p.bytes as f64 / 1e6,
+                p.bytes as f64 / 1e6 / secs
+            ));
         }));
     }
     let cancel = Arc::new(AtomicBool::new(false));
