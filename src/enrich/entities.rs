@@ -279,6 +279,15 @@ struct Acc {
     media: bool,
 }
 
+impl Acc {
+    /// A mention introduced by a role: the person counts as passing only if every such
+    /// introduction is "former" or "late".
+    fn introduced(&mut self, former: bool) {
+        self.former_only = if self.role { self.former_only && former } else { former };
+        self.role = true;
+    }
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
@@ -582,14 +591,11 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
         if let Some(full) = full {
             if let Some(acc) = accs.get_mut(&(Kind::Person, full)) {
                 acc.spans.push((s, e));
-                acc.former_only = if acc.role { acc.former_only && former } else { former };
-                acc.role = true;
+                acc.introduced(former);
             }
         } else if let Some(&Some(ai)) = m.gazetteer_surnames.get(&word) {
+            // The role ends right before the surname, so add_actor records the introduction.
             add_actor(&mut accs, &mut org_ends, &v.actors[ai], s, e, text, &HashSet::from_iter([trim_back(text, s)]));
-            if let Some(acc) = accs.get_mut(&(Kind::Person, v.actors[ai].name.clone())) {
-                acc.former_only = acc.former_only && former;
-            }
         }
     }
     salience(m, text, t, v, &mut accs);
@@ -691,9 +697,7 @@ fn add_actor(
         org_ends.insert(e);
     }
     if kind == Kind::Person && role_ends.contains(&trim_back(text, s)) {
-        let former = role_is_former(text, s);
-        acc.former_only = if acc.role { acc.former_only && former } else { former };
-        acc.role = true;
+        acc.introduced(role_is_former(text, s));
     }
 }
 
@@ -905,14 +909,12 @@ fn classify_run(
         }
         let name = names.join(" ");
         let name = v.canonical_actor(&name).map(str::to_string).unwrap_or(name);
-        let before = text[..s].trim_end();
-        let former = ["former", "Former", "late"].iter().any(|w| before.ends_with(w)) || role_is_former(text, s);
+        let former = role_is_former(text, s);
         let acc = accs.entry((Kind::Person, name.clone())).or_default();
         acc.facet = facet::path(&["person", &name]);
         acc.spans.push((s, e));
         if role || appositive {
-            acc.role = true;
-            acc.former_only = if acc.spans.len() == 1 { former } else { acc.former_only && former };
+            acc.introduced(former);
         }
     }
 }
