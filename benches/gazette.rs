@@ -48,8 +48,10 @@ fn bench_enrich() {
     let mut docs = documents(&repo("corpus-sample"));
     docs.extend(documents(&repo("tests/data/labelled")));
     let bytes: usize = docs.iter().map(|d| d.title.len() + d.body.len()).sum();
-    // Enough rounds for about 50 MB of text.
-    let rounds = (50_000_000 / bytes.max(1)).max(1);
+    // Enough rounds for about 50 MB of text (GAZETTE_BENCH_MB to change it, e.g. for a run
+    // under valgrind).
+    let mb: usize = std::env::var("GAZETTE_BENCH_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(50);
+    let rounds = (mb * 1_000_000 / bytes.max(1)).max(1);
     let mut sink = 0usize;
     let t = Instant::now();
     for _ in 0..rounds {

@@ -8,11 +8,20 @@
 /// assert_eq!(gazette::facet::path(&["organization", "AC/DC Ltd"]), "/organization/AC\\/DC Ltd");
 /// ```
 pub fn path(components: &[&str]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(components.iter().map(|c| c.len() + 1).sum());
     for c in components {
         out.push('/');
-        let c = c.split_whitespace().collect::<Vec<_>>().join(" ");
-        out.push_str(&c.replace('/', "\\/"));
+        for (i, word) in c.split_whitespace().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            for ch in word.chars() {
+                if ch == '/' {
+                    out.push('\\');
+                }
+                out.push(ch);
+            }
+        }
     }
     out
 }

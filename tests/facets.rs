@@ -106,7 +106,7 @@ fn stored_enrichment_round_trips() {
     let central: Vec<&str> = doc.enrichment.countries.iter().filter(|c| c.central).map(|c| c.name.as_str()).collect();
     assert_eq!(central, ["China", "United States"]);
     let trudeau = doc.enrichment.persons.iter().find(|p| p.name == "Elizabeth Trudeau").unwrap();
-    assert_eq!(trudeau.mentions[0].field, "body");
+    assert_eq!(trudeau.mentions[0].field.as_str(), "body");
     assert_eq!(&doc.body[trudeau.mentions[0].offset..][..17], "Elizabeth Trudeau");
     // Every mention, central or not, is searchable.
     let r = index.search(&SearchRequest::new("mention:\"voice of america\"")).unwrap();

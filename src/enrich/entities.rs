@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet, FxHashSet as HashSet};
 
 use super::vocab::Vocabulary;
-use super::{Entity, Mention};
+use super::{Entity, Mention, MentionField};
 use crate::facet;
 
 /// What a gazetteer pattern stands for.
@@ -35,6 +35,8 @@ static NAME_PARTICLES_SET: LazyLock<FxHashSet<&'static str>> =
     LazyLock::new(|| NAME_PARTICLES.iter().copied().collect());
 static ORG_CONNECTORS_SET: LazyLock<FxHashSet<&'static str>> =
     LazyLock::new(|| ORG_CONNECTORS.iter().copied().collect());
+static OFFICIAL_FIRST_WORDS: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| OFFICIAL_NOUNS.iter().filter_map(|n| n.split(' ').next()).collect());
 static ACTION_VERBS_SET: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| ACTION_VERBS.iter().copied().collect());
 
 /// Heads that make a capitalized phrase an organization.
@@ -111,11 +113,12 @@ const NAME_PARTICLES: &[&str] =
 /// Connectors allowed inside organization names.
 const ORG_CONNECTORS: &[&str] = &["of", "for", "and", "on", "the", "&"];
 
-/// Verbs of speech that make the sentence a quotation.
+/// Verbs of speech that make the sentence a quotation, as whole words after a space
+/// ("according" only before " to ", "told" only before a space).
 const SPEECH: &[&str] = &[
-    " said", " says", " told ", " added", " stated", " noted", " argued", " warned", " explained", " insisted",
-    " wrote", " announced", " declared", " replied", " answered", " urged", "according to ", " asked", " tweeted",
-    " posted", " acknowledged", " stressed", " emphasized", " emphasised", " cautioned", " predicted", "quoted",
+    "said", "says", "told", "added", "stated", "noted", "argued", "warned", "explained", "insisted", "wrote",
+    "announced", "declared", "replied", "answered", "urged", "according", "asked", "tweeted", "posted", "acknowledged",
+    "stressed", "emphasized", "emphasised", "cautioned", "predicted", "quoted",
 ];
 
 /// Verbs that make a country or organization the actor of its clause when they follow it.
@@ -141,12 +144,27 @@ const OFFICIAL_NOUNS: &[&str] = &[
     "counterpart", "counterparts", "side", "administration", "cabinet", "junta", "regime", "foreign minister",
 ];
 
+/// Flags of `EntityMatcher::word_flags`.
+const NAME_START: u8 = 1;
+const ROLE_START: u8 = 2;
+const SPEECH_WORD: u8 = 4;
+
 /// The compiled matchers.
 pub(crate) struct EntityMatcher {
+    /// Every name of the gazetteer, searched anchored at the start of a word.
     ac: AhoCorasick,
     targets: Vec<Target>,
+    /// Role titles ("Secretary of State", "spokeswoman").
     roles: AhoCorasick,
-    speech: AhoCorasick,
+    /// The evidence strings of all ambiguous names, and for each name the ones that are its.
+    evidence: AhoCorasick,
+    evidence_of: Vec<Vec<usize>>,
+    /// What a word can start: a gazetteer name ("United", "the" of "the Kremlin", "al" of
+    /// "al-Assad"), a role title, a verb of speech. One lookup per word of the text.
+    word_flags: HashMap<String, u8>,
+    /// Whether a word of this first byte and length (capped at 15) is in `word_flags`: most
+    /// words are ruled out without hashing.
+    flag_filter: Box<[[bool; 16]; 256]>,
     first_names: HashSet<String>,
     surname_first: HashSet<String>,
     /// Surname -> the one gazetteer person with it (`None` when several share it).
@@ -195,16 +213,43 @@ impl EntityMatcher {
             add(s, Target::Blocked, &mut map, false);
         }
         let (patterns, targets): (Vec<String>, Vec<Target>) = map.into_iter().unzip();
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
+        let anchored = |patterns: &[String]| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .start_kind(StartKind::Anchored)
+                .build(patterns)
+        };
+        let ac = anchored(&patterns).expect("gazetteer patterns compile");
+        let roles = anchored(&v.roles).expect("role patterns compile");
+        let mut evidence_strings: Vec<&str> =
+            v.ambiguous.iter().flat_map(|a| a.evidence.iter().map(String::as_str)).collect();
+        evidence_strings.sort_unstable();
+        evidence_strings.dedup();
+        let evidence_of = v
+            .ambiguous
+            .iter()
+            .map(|a| a.evidence.iter().filter_map(|e| evidence_strings.binary_search(&e.as_str()).ok()).collect())
+            .collect();
+        let evidence = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .expect("gazetteer patterns compile");
-        let roles = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&v.roles)
-            .expect("role patterns compile");
+            .build(&evidence_strings)
+            .expect("evidence patterns compile");
+        let mut word_flags: HashMap<String, u8> = HashMap::default();
+        let first_word = |p: &str| p.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_string();
+        for (list, flag) in [(&patterns, NAME_START), (&v.roles, ROLE_START)] {
+            for p in list {
+                *word_flags.entry(first_word(p)).or_default() |= flag;
+            }
+        }
+        for w in SPEECH {
+            *word_flags.entry(w.to_string()).or_default() |= SPEECH_WORD;
+        }
+        word_flags.remove("");
+        let mut flag_filter = Box::new([[false; 16]; 256]);
+        for w in word_flags.keys() {
+            flag_filter[w.as_bytes()[0] as usize][w.len().min(15)] = true;
+        }
         let mut gazetteer_surnames: HashMap<String, Option<usize>> = HashMap::default();
         for (i, a) in v.actors.iter().enumerate().filter(|(_, a)| a.is_person) {
             let parts: Vec<&str> = a.name.split(' ').collect();
@@ -215,14 +260,15 @@ impl EntityMatcher {
                 if v.surname_first.contains(parts[0]) && parts.len() <= 3 { parts[0] } else { parts[parts.len() - 1] };
             gazetteer_surnames.entry(key.to_string()).and_modify(|e| *e = None).or_insert(Some(i));
         }
-        let speech =
-            AhoCorasick::builder().kind(Some(AhoCorasickKind::DFA)).build(SPEECH).expect("speech patterns compile");
         EntityMatcher {
-            speech,
             gazetteer_surnames,
             ac,
             targets,
             roles,
+            evidence,
+            evidence_of,
+            word_flags,
+            flag_filter,
             first_names: v.first_names.clone(),
             surname_first: v.surname_first.clone(),
         }
@@ -243,13 +289,13 @@ pub(crate) struct Text<'a> {
 impl Text<'_> {
     fn mention(&self, start: usize, end: usize) -> Mention {
         let (field, offset) = if start < self.title_end {
-            ("title", start)
+            (MentionField::Title, start)
         } else if start < self.body_start {
-            ("dateline", start - self.title_end - 2)
+            (MentionField::Dateline, start - self.title_end - 2)
         } else {
-            ("body", start - self.body_start)
+            (MentionField::Body, start - self.body_start)
         };
-        Mention { text: self.text[start..end].to_string(), field: field.to_string(), offset }
+        Mention { text: self.text[start..end].to_string(), field, offset }
     }
 }
 
@@ -258,6 +304,28 @@ enum Kind {
     Country,
     Person,
     Organization,
+}
+
+/// The entities of a document by kind and canonical name.
+type Accs = hashbrown::HashMap<(Kind, String), Acc, rustc_hash::FxBuildHasher>;
+
+/// A borrowed key of [`Accs`], for lookups that allocate only when the entity is new. Hashes
+/// as the owned key does (the fields in order, the string as a `str`).
+#[derive(Hash)]
+struct Key<'a>(Kind, &'a str);
+
+impl hashbrown::Equivalent<(Kind, String)> for Key<'_> {
+    fn equivalent(&self, key: &(Kind, String)) -> bool {
+        self.0 == key.0 && self.1 == key.1
+    }
+}
+
+/// The entity of that kind and name, created empty if new.
+fn acc_mut<'a>(accs: &'a mut Accs, kind: Kind, name: &str) -> &'a mut Acc {
+    if !accs.contains_key(&Key(kind, name)) {
+        accs.insert((kind, name.to_string()), Acc::default());
+    }
+    accs.get_mut(&Key(kind, name)).expect("inserted above")
 }
 
 /// Evidence gathered for one entity.
@@ -347,23 +415,22 @@ struct Tok {
     end: usize,
 }
 
-/// Words with their byte ranges; `-`, `'`, `’` and `.` are kept inside words (`al-Assad`,
+/// Words with their byte ranges, from the alphanumeric runs of [`word_spans`]: a run and the
+/// next one form one word when a single `-`, `'`, `’` or `.` joins them (`al-Assad`,
 /// `O'Brien`, `U.S`).
-fn tokenize(text: &str) -> Vec<Tok> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let next_alnum = iter.peek().is_some_and(|(_, n)| n.is_alphanumeric());
-        let inner = matches!(c, '-' | '\'' | '\u{2019}' | '.') && start.is_some() && next_alnum;
-        if c.is_alphanumeric() || inner {
-            start.get_or_insert(i);
-        } else if let Some(s) = start.take() {
-            out.push(Tok { start: s, end: i });
+fn tokenize(text: &str, spans: &[(usize, usize)]) -> Vec<Tok> {
+    let mut out: Vec<Tok> = Vec::with_capacity(spans.len());
+    let mut joined = false;
+    for (k, &(start, end)) in spans.iter().enumerate() {
+        if joined {
+            out.last_mut().expect("joined to a word").end = end;
+        } else {
+            out.push(Tok { start, end });
         }
-    }
-    if let Some(s) = start {
-        out.push(Tok { start: s, end: text.len() });
+        joined = spans.get(k + 1).is_some_and(|&(next, _)| {
+            let gap = &text[end..next];
+            matches!(gap, "-" | "'" | "\u{2019}" | ".")
+        });
     }
     out
 }
@@ -373,14 +440,112 @@ fn strip_possessive(s: &str) -> &str {
 }
 
 fn is_capitalized(word: &str) -> bool {
-    let mut chars = word.chars();
-    chars.next().is_some_and(char::is_uppercase) && word.chars().any(char::is_lowercase)
+    match word.as_bytes().first() {
+        Some(b) if b.is_ascii_lowercase() || b.is_ascii_digit() => false,
+        Some(b) if b.is_ascii_uppercase() && word.is_ascii() => word.bytes().any(|b| b.is_ascii_lowercase()),
+        _ => word.chars().next().is_some_and(char::is_uppercase) && word.chars().any(char::is_lowercase),
+    }
+}
+
+/// What one pass over the starts of words finds.
+struct Scan {
+    /// Where role titles ("Secretary of State", "spokeswoman") end.
+    role_ends: HashSet<usize>,
+    /// Gazetteer names, left to right, not overlapping: (start, end, pattern).
+    names: Vec<(usize, usize, usize)>,
+    /// Where verbs of speech are, for finding quoted sentences.
+    speech: Vec<usize>,
+}
+
+/// ASCII letters and digits.
+static ALNUM_BYTE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// Byte ranges of the maximal runs of alphanumeric characters.
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut start: Option<usize> = None;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (alnum, len) = if b < 0x80 {
+            (ALNUM_BYTE[b as usize], 1)
+        } else {
+            let c = text[i..].chars().next().expect("at a char boundary");
+            (c.is_alphanumeric(), c.len_utf8())
+        };
+        if alnum != start.is_some() {
+            if alnum {
+                start = Some(i);
+            } else if let Some(s) = start.take() {
+                out.push((s, i));
+            }
+        }
+        i += len;
+    }
+    if let Some(s) = start {
+        out.push((s, text.len()));
+    }
+    out
+}
+
+/// Gazetteer names, role titles and verbs of speech, looked for only where they can start:
+/// the automata run anchored at the start of a word, and only at words that can begin a
+/// pattern (a capital or a digit, or a listed lower-case first word), which keeps the large
+/// gazetteer automaton out of the cache for most of the text.
+fn scan(m: &EntityMatcher, text: &str, spans: &[(usize, usize)]) -> Scan {
+    let mut scan = Scan { role_ends: HashSet::default(), names: Vec::new(), speech: Vec::new() };
+    let anchored_at = |ac: &AhoCorasick, at: usize| ac.find(Input::new(text).range(at..).anchored(Anchored::Yes));
+    let mut free_from = 0;
+    for &(ws, we) in spans {
+        let w = &text[ws..we];
+        if !m.flag_filter[w.as_bytes()[0] as usize][w.len().min(15)] {
+            continue;
+        }
+        let Some(&flags) = m.word_flags.get(w) else { continue };
+        if flags & ROLE_START != 0
+            && let Some(r) = anchored_at(&m.roles, ws)
+            && boundary_ok(text, r.start(), r.end())
+        {
+            scan.role_ends.insert(r.end());
+        }
+        if flags & SPEECH_WORD != 0 {
+            let after = &text[we..];
+            let before_space = text[..ws].ends_with(' ');
+            match w {
+                "according" if after.starts_with(" to ") => scan.speech.push(ws),
+                "quoted" => scan.speech.push(ws),
+                "told" if before_space && after.starts_with(' ') => scan.speech.push(ws - 1),
+                "according" | "told" => {}
+                _ if before_space => scan.speech.push(ws - 1),
+                _ => {}
+            }
+        }
+        if ws < free_from || flags & NAME_START == 0 {
+            continue;
+        }
+        if let Some(mat) = anchored_at(&m.ac, ws)
+            && boundary_ok(text, mat.start(), mat.end())
+        {
+            scan.names.push((mat.start(), mat.end(), mat.pattern().as_usize()));
+            free_from = mat.end();
+        }
+    }
+    scan
 }
 
 /// Countries, persons and organizations of a document, with salience.
 pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<Entity>, Vec<Entity>, Vec<Entity>) {
     let text = t.text;
-    let mut accs: HashMap<(Kind, String), Acc> = HashMap::default();
+    let mut accs = Accs::default();
     let mut covered: Vec<(usize, usize)> = Vec::new();
     // Organizations by end offset, to recognise "X's Center for ..." as a part of X.
     let mut org_ends: HashSet<usize> = HashSet::default();
@@ -389,16 +554,13 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
     let mut country_starts: HashMap<usize, usize> = HashMap::default();
     let mut deferred: Vec<(usize, usize, usize)> = Vec::new();
 
-    // Role titles ("Secretary of State", "spokeswoman"): where they end.
-    let role_ends: HashSet<usize> =
-        m.roles.find_iter(text).filter(|r| boundary_ok(text, r.start(), r.end())).map(|r| r.end()).collect();
+    let spans = word_spans(text);
+    let Scan { role_ends, names, speech } = scan(m, text, &spans);
+    // The evidence strings present in the text, found once, when an ambiguous name is seen.
+    let mut evidence_seen: Option<Vec<bool>> = None;
 
-    for mat in m.ac.find_iter(text) {
-        let (s, e) = (mat.start(), mat.end());
-        if !boundary_ok(text, s, e) {
-            continue;
-        }
-        let target = m.targets[mat.pattern().as_usize()];
+    for (s, e, pattern) in names {
+        let target = m.targets[pattern];
         covered.push((s, e));
         match target {
             Target::Blocked => {}
@@ -413,7 +575,8 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
                     .strip_prefix(' ')
                     .and_then(|r| r.split(|c: char| !c.is_alphanumeric()).next())
                     .is_some_and(is_capitalized);
-                let evidence = a.evidence.iter().any(|ev| contains_word(text, ev));
+                let seen = evidence_seen.get_or_insert_with(|| evidence_present(m, text));
+                let evidence = m.evidence_of[i].iter().any(|&ev| seen[ev]);
                 if evidence
                     && !followed_by_name
                     && let Some(ci) = v.countries.iter().position(|c| c.alpha2 == a.country)
@@ -450,11 +613,13 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
     }
     covered.sort_unstable();
 
-    let toks = tokenize(text);
+    let toks = tokenize(text, &spans);
     let is_covered = |tok: &Tok| {
         let i = covered.partition_point(|c| c.1 <= tok.start);
         covered.get(i).is_some_and(|c| c.0 < tok.end)
     };
+    // Only capitalized words can be surnames or acronyms.
+    let capital_start = |tok: &Tok| text[tok.start..].chars().next().is_some_and(char::is_uppercase);
 
     // Capitalized runs of uncovered words, joined by spaces and allowed connectors.
     let mut pending = Pending::default();
@@ -556,7 +721,7 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
             }
         }
     }
-    for tok in &toks {
+    for tok in toks.iter().filter(|t| capital_start(t)) {
         if is_covered(tok) {
             continue;
         }
@@ -566,7 +731,7 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
             let already = accs
                 .get(&(Kind::Person, full.clone()))
                 .is_some_and(|a| a.spans.iter().any(|&(s, e)| s <= tok.start && tok.start < e));
-            if !already && let Some(acc) = accs.get_mut(&(Kind::Person, full.clone())) {
+            if !already && let Some(acc) = accs.get_mut(&Key(Kind::Person, full)) {
                 acc.spans.push((tok.start, end));
             }
         }
@@ -575,12 +740,12 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
     // with that surname, else the one gazetteer person with it; otherwise it is left out.
     let Pending { singles, acronyms } = pending;
     if !acronyms.is_empty() {
-        for tok in &toks {
+        for tok in toks.iter().filter(|t| capital_start(t)) {
             let w = strip_possessive(&text[tok.start..tok.end]);
             if let Some(org) = acronyms.get(w)
                 && !is_covered(tok)
                 && !text[..tok.start].ends_with('(')
-                && let Some(acc) = accs.get_mut(&(Kind::Organization, org.clone()))
+                && let Some(acc) = accs.get_mut(&Key(Kind::Organization, org))
             {
                 acc.spans.push((tok.start, tok.start + w.len()));
             }
@@ -589,7 +754,7 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
     for (word, s, e, former) in singles {
         let full = surnames.get(&word).filter(|f| !f.is_empty()).cloned();
         if let Some(full) = full {
-            if let Some(acc) = accs.get_mut(&(Kind::Person, full)) {
+            if let Some(acc) = accs.get_mut(&Key(Kind::Person, &full)) {
                 acc.spans.push((s, e));
                 acc.introduced(former);
             }
@@ -598,17 +763,16 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
             add_actor(&mut accs, &mut org_ends, &v.actors[ai], s, e, text, &HashSet::from_iter([trim_back(text, s)]));
         }
     }
-    salience(m, text, t, v, &mut accs);
+    salience(text, t, v, &speech, &mut accs);
 
     qualify_ministries(v, &mut accs);
 
     let mut countries = Vec::new();
     let mut persons = Vec::new();
     let mut orgs = Vec::new();
-    let mut keys: Vec<_> = accs.keys().cloned().collect();
-    keys.sort();
-    for key in keys {
-        let acc = &accs[&key];
+    let mut entries: Vec<_> = accs.into_iter().collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (key, acc) in entries {
         let mut reasons = Vec::new();
         if acc.in_title {
             reasons.push("title".to_string());
@@ -647,12 +811,12 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
             + 3.0 * acc.in_title as u8 as f32
             + 2.0 * acc.in_lead as u8 as f32
             + 2.0 * (acc.acting || acc.quoted) as u8 as f32;
-        let mut spans = acc.spans.clone();
+        let mut spans = acc.spans;
         spans.sort_unstable();
         spans.dedup();
         let entity = Entity {
-            name: key.1.clone(),
-            facet: acc.facet.clone(),
+            name: key.1,
+            facet: acc.facet,
             central,
             salience,
             reasons: if central { reasons } else { Vec::new() },
@@ -674,7 +838,7 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
 
 #[allow(clippy::too_many_arguments)]
 fn add_actor(
-    accs: &mut HashMap<(Kind, String), Acc>,
+    accs: &mut Accs,
     org_ends: &mut HashSet<usize>,
     a: &super::vocab::Actor,
     s: usize,
@@ -683,8 +847,10 @@ fn add_actor(
     role_ends: &HashSet<usize>,
 ) {
     let kind = if a.is_person { Kind::Person } else { Kind::Organization };
-    let acc = accs.entry((kind, a.name.clone())).or_default();
-    acc.facet = facet::path(&[if a.is_person { "person" } else { "organization" }, &a.name]);
+    let acc = acc_mut(accs, kind, &a.name);
+    if acc.facet.is_empty() {
+        acc.facet = facet::path(&[if a.is_person { "person" } else { "organization" }, &a.name]);
+    }
     acc.country = a.country.clone();
     acc.official = a.is_person
         || matches!(
@@ -703,7 +869,7 @@ fn add_actor(
 
 /// "Ministry of Finance" alone is qualified by the document's main country: "Sri Lankan
 /// Ministry of Finance", so that facet values name one body.
-fn qualify_ministries(v: &Vocabulary, accs: &mut HashMap<(Kind, String), Acc>) {
+fn qualify_ministries(v: &Vocabulary, accs: &mut Accs) {
     let top = accs
         .iter()
         .filter(|((k, _), a)| *k == Kind::Country && !a.spans.is_empty())
@@ -732,24 +898,25 @@ fn qualify_ministries(v: &Vocabulary, accs: &mut HashMap<(Kind, String), Acc>) {
     }
 }
 
-fn add_country(accs: &mut HashMap<(Kind, String), Acc>, v: &Vocabulary, i: usize, s: usize, e: usize) {
+fn add_country(accs: &mut Accs, v: &Vocabulary, i: usize, s: usize, e: usize) {
     let c = &v.countries[i];
-    let acc = accs.entry((Kind::Country, c.name.clone())).or_default();
-    acc.facet = facet::path(&[&c.region, &c.subregion, &c.name]);
-    acc.country = Some(c.alpha2.clone());
+    let acc = acc_mut(accs, Kind::Country, &c.name);
+    if acc.facet.is_empty() {
+        acc.facet = facet::path(&[&c.region, &c.subregion, &c.name]);
+        acc.country = Some(c.alpha2.clone());
+    }
     acc.spans.push((s, e));
 }
 
-fn contains_word(text: &str, needle: &str) -> bool {
-    let mut from = 0;
-    while let Some(i) = text[from..].find(needle) {
-        let s = from + i;
-        if boundary_ok(text, s, s + needle.len()) {
-            return true;
+/// Which evidence strings of ambiguous names occur in the text as whole words.
+fn evidence_present(m: &EntityMatcher, text: &str) -> Vec<bool> {
+    let mut seen = vec![false; m.evidence.patterns_len()];
+    for mat in m.evidence.find_overlapping_iter(text) {
+        if boundary_ok(text, mat.start(), mat.end()) {
+            seen[mat.pattern().as_usize()] = true;
         }
-        from = s + needle.len().max(1);
     }
-    false
+    seen
 }
 
 /// What classifying runs leaves to be resolved once every run is seen.
@@ -778,7 +945,7 @@ fn classify_run(
     toks: &[Tok],
     run: &[usize],
     cx: &Ctx<'_>,
-    accs: &mut HashMap<(Kind, String), Acc>,
+    accs: &mut Accs,
     pending: &mut Pending,
 ) {
     let Ctx { role_ends, org_ends, country_ends, country_starts } = *cx;
@@ -849,8 +1016,10 @@ fn classify_run(
         {
             pending.acronyms.insert(acr.to_string(), name.clone());
         }
-        let acc = accs.entry((Kind::Organization, name.clone())).or_default();
-        acc.facet = facet::path(&["organization", &name]);
+        let acc = acc_mut(accs, Kind::Organization, &name);
+        if acc.facet.is_empty() {
+            acc.facet = facet::path(&["organization", &name]);
+        }
         acc.spans.push((start, end));
         return;
     }
@@ -910,8 +1079,10 @@ fn classify_run(
         let name = names.join(" ");
         let name = v.canonical_actor(&name).map(str::to_string).unwrap_or(name);
         let former = role_is_former(text, s);
-        let acc = accs.entry((Kind::Person, name.clone())).or_default();
-        acc.facet = facet::path(&["person", &name]);
+        let acc = acc_mut(accs, Kind::Person, &name);
+        if acc.facet.is_empty() {
+            acc.facet = facet::path(&["person", &name]);
+        }
         acc.spans.push((s, e));
         if role || appositive {
             acc.introduced(former);
@@ -959,9 +1130,9 @@ fn speech_adjacent(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// Title, lead, acting, quoted, employers, and countries of central officials.
-fn salience(m: &EntityMatcher, text: &str, t: &Text<'_>, v: &Vocabulary, accs: &mut HashMap<(Kind, String), Acc>) {
+fn salience(text: &str, t: &Text<'_>, v: &Vocabulary, speech: &[usize], accs: &mut Accs) {
     // Sentences with a verb of speech, found once: a mention inside one is quoted.
-    let mut quotes: Vec<(usize, usize)> = m.speech.find_iter(text).map(|v| sentence_of(text, v.start())).collect();
+    let mut quotes: Vec<(usize, usize)> = speech.iter().map(|&p| sentence_of(text, p)).collect();
     quotes.sort_unstable();
     quotes.dedup();
     let in_quote = |pos: usize| quotes.iter().any(|&(a, b)| a <= pos && pos < b);
@@ -993,7 +1164,7 @@ fn salience(m: &EntityMatcher, text: &str, t: &Text<'_>, v: &Vocabulary, accs: &
                     if !possessive && ACTION_VERBS_SET.contains(verb) {
                         acc.acting = true;
                     }
-                    if *kind == Kind::Country {
+                    if *kind == Kind::Country && OFFICIAL_FIRST_WORDS.contains(verb.to_lowercase().as_str()) {
                         let window = after.char_indices().nth(40).map(|(i, _)| &after[..i]).unwrap_or(after);
                         let lower = window.to_lowercase();
                         if OFFICIAL_NOUNS.iter().any(|n| {
@@ -1042,7 +1213,7 @@ fn salience(m: &EntityMatcher, text: &str, t: &Text<'_>, v: &Vocabulary, accs: &
         .collect();
     for (code, actor) in acting_bodies {
         if let Some(c) = v.country(&code)
-            && let Some(acc) = accs.get_mut(&(Kind::Country, c.name.clone()))
+            && let Some(acc) = accs.get_mut(&Key(Kind::Country, &c.name))
         {
             acc.via_actor.push(actor);
         }

@@ -116,10 +116,43 @@ pub struct Entity {
 pub struct Mention {
     /// The text as written.
     pub text: String,
-    /// `title` or `body`.
-    pub field: String,
+    /// Where: title, dateline or body.
+    pub field: MentionField,
     /// Byte offset of the mention in that field.
     pub offset: usize,
+}
+
+/// The part of a document a mention is in; serialized as `title`, `dateline` or `body`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MentionField {
+    /// The headline.
+    Title,
+    /// The dateline (`WASHINGTON —`).
+    Dateline,
+    /// The body text.
+    Body,
+}
+
+impl MentionField {
+    /// The name, as serialized.
+    ///
+    /// ```
+    /// assert_eq!(gazette::enrich::MentionField::Body.as_str(), "body");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MentionField::Title => "title",
+            MentionField::Dateline => "dateline",
+            MentionField::Body => "body",
+        }
+    }
+}
+
+impl std::fmt::Display for MentionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A major topic assigned to a document.

@@ -6,7 +6,7 @@
 //! and each word is looked up in hash maps keyed by a term's first word (or, for one-word
 //! prefix terms, by the prefix). At each position the longest term wins.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 use super::TopicAssignment;
 use super::vocab::Vocabulary;
@@ -29,30 +29,156 @@ struct Term {
     /// Index into majors (`< n_majors`) or subtopics (`>= n_majors`).
     owner: usize,
     weight: f32,
-    /// The words; the last one is a prefix when `prefix`.
-    words: Vec<String>,
-    prefix: bool,
+    /// The words as ids of `TopicMatcher::word_ids`; when `prefix`, the last word is the
+    /// prefix `last` instead.
+    words: Vec<u32>,
+    prefix: Option<String>,
     /// As written in topics.toml, for evidence.
     text: String,
 }
 
+/// Word id of a word that no term contains.
+const UNKNOWN: u32 = u32::MAX;
+
 pub(crate) struct TopicMatcher {
     terms: Vec<Term>,
-    /// First word -> terms starting with it (all but one-word prefix terms).
-    by_first: HashMap<String, Vec<usize>>,
-    /// Prefix -> one-word prefix terms.
-    by_prefix: HashMap<String, Vec<usize>>,
-    /// The lengths of the prefixes, ascending.
-    prefix_lens: Vec<usize>,
-    /// The first three bytes of every prefix: most words start with none of them.
-    prefix_heads: FxHashSet<[u8; 3]>,
+    /// Every whole word of a term, numbered: the text's words are looked up once each and
+    /// terms are then compared as numbers.
+    word_ids: WordIds,
+    /// Word id -> terms starting with it (all but one-word prefix terms).
+    by_first: Vec<Vec<usize>>,
+    /// One-word prefix terms by the first three bytes of the prefix: (prefix, terms).
+    by_head: HashMap<[u8; 3], Vec<(String, Vec<usize>)>>,
+    /// Bit set of those three-byte heads (see [`head_bit`]): most words are ruled out
+    /// without hashing.
+    head_bits: Vec<u64>,
+    /// Word id -> the one-word prefix terms that match the word, found when compiling, so
+    /// that words of the vocabulary need no prefix lookup.
+    prefix_terms_of: Vec<Vec<usize>>,
     majors: Vec<String>,
     subtopics: Vec<(String, Vec<usize>)>,
 }
 
-/// Words of lower-cased text: runs of alphanumerics and inner apostrophes.
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\'')).map(|w| w.trim_matches('\'')).filter(|w| !w.is_empty())
+/// Words of lower-cased text: runs of alphanumerics and inner apostrophes, a byte at a
+/// time, decoding only the bytes of non-ASCII characters.
+/// ASCII bytes that are part of a word: letters, digits and the apostrophe.
+static TOPIC_WORD_BYTE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b as u8 == b'\'';
+        b += 1;
+    }
+    t
+};
+
+fn fast_words(text: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(text.len() / 6);
+    let bytes = text.as_bytes();
+    let mut start: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (word, len) = if b < 0x80 {
+            (TOPIC_WORD_BYTE[b as usize], 1)
+        } else {
+            let c = text[i..].chars().next().expect("at a char boundary");
+            (c.is_alphanumeric(), c.len_utf8())
+        };
+        if word != start.is_some() {
+            match start.take() {
+                None => start = Some(i),
+                Some(s) => push_word(&mut out, &text[s..i]),
+            }
+        }
+        i += len;
+    }
+    if let Some(s) = start {
+        push_word(&mut out, &text[s..]);
+    }
+    out
+}
+
+fn push_word<'a>(out: &mut Vec<&'a str>, w: &'a str) {
+    let w = trim_apostrophes(w);
+    if !w.is_empty() {
+        out.push(w);
+    }
+}
+
+fn trim_apostrophes(w: &str) -> &str {
+    let b = w.as_bytes();
+    let start = b.iter().position(|&c| c != b'\'').unwrap_or(b.len());
+    let end = b.iter().rposition(|&c| c != b'\'').map_or(start, |e| e + 1);
+    &w[start..end]
+}
+
+/// Word -> id. Words of up to 16 bytes (nearly all) are keyed by their bytes packed into a
+/// `u128`, which hashes and compares in a few instructions; longer ones by the string.
+#[derive(Default)]
+struct WordIds {
+    short: HashMap<u128, u32>,
+    long: HashMap<String, u32>,
+    /// Every word with its id, for compiling.
+    words: Vec<(String, u32)>,
+}
+
+impl WordIds {
+    fn pack(word: &str) -> Option<u128> {
+        let b = word.as_bytes();
+        (b.len() <= 16).then(|| {
+            let mut buf = [0u8; 16];
+            buf[..b.len()].copy_from_slice(b);
+            u128::from_le_bytes(buf)
+        })
+    }
+
+    fn get(&self, word: &str) -> Option<u32> {
+        match Self::pack(word) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.long.get(word).copied(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    /// The id of a word, numbering it if new.
+    fn intern(&mut self, word: &str) -> u32 {
+        if let Some(id) = self.get(word) {
+            return id;
+        }
+        let id = self.len() as u32;
+        match Self::pack(word) {
+            Some(k) => self.short.insert(k, id),
+            None => self.long.insert(word.to_string(), id),
+        };
+        self.words.push((word.to_string(), id));
+        id
+    }
+}
+
+/// Lower case, with typographic apostrophes made straight, in one pass.
+fn normalize(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        // A run of ASCII bytes at once, then one other character.
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        out.extend(rest[..ascii].bytes().map(|b| b.to_ascii_lowercase() as char));
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else { break };
+        match c {
+            '\u{2019}' => out.push('\''),
+            c => out.extend(c.to_lowercase()),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 impl TopicMatcher {
@@ -64,67 +190,86 @@ impl TopicMatcher {
             .map(|s| (s.name.clone(), s.parents.iter().filter_map(|p| majors.iter().position(|m| m == p)).collect()))
             .collect();
         let mut terms = Vec::new();
+        let mut word_ids = WordIds::default();
         for (owner, def) in v.topics.iter().chain(&v.subtopics).enumerate() {
             let mut sorted: Vec<(&String, &f32)> = def.terms.iter().collect();
             sorted.sort_by(|a, b| a.0.cmp(b.0));
             for (term, &weight) in sorted {
-                let prefix = term.ends_with('*');
-                let lower = term.trim_end_matches('*').to_lowercase().replace('\u{2019}', "'");
-                let words: Vec<String> = words(&lower).map(str::to_string).collect();
-                if !words.is_empty() {
-                    terms.push(Term { owner, weight, words, prefix, text: term.clone() });
+                let is_prefix = term.ends_with('*');
+                let lower = normalize(term.trim_end_matches('*'));
+                let mut ws: Vec<&str> = fast_words(&lower);
+                let Some(last) = ws.last().copied() else { continue };
+                let prefix = is_prefix.then(|| {
+                    ws.pop();
+                    last.to_string()
+                });
+                let words = ws.into_iter().map(|w| word_ids.intern(w)).collect();
+                terms.push(Term { owner, weight, words, prefix, text: term.clone() });
+            }
+        }
+        let mut by_first: Vec<Vec<usize>> = vec![Vec::new(); word_ids.len()];
+        let mut by_head: HashMap<[u8; 3], Vec<(String, Vec<usize>)>> = HashMap::default();
+        for (i, t) in terms.iter().enumerate() {
+            match (&t.prefix, t.words.first()) {
+                (_, Some(&first)) => by_first[first as usize].push(i),
+                (Some(p), None) if p.len() >= 3 => {
+                    let list = by_head.entry(head(p)).or_default();
+                    match list.iter_mut().find(|(q, _)| q == p) {
+                        Some((_, ts)) => ts.push(i),
+                        None => list.push((p.clone(), vec![i])),
+                    }
+                }
+                // Prefixes shorter than three letters match too much to be useful.
+                _ => {}
+            }
+        }
+        let mut head_bits = vec![0u64; HEAD_BITS.div_ceil(64)];
+        for h in by_head.keys() {
+            let bit = head_bit(*h);
+            head_bits[bit / 64] |= 1 << (bit % 64);
+        }
+        let mut prefix_terms_of = vec![Vec::new(); word_ids.len()];
+        for &(ref word, id) in &word_ids.words {
+            if word.len() >= 3
+                && let Some(prefixes) = by_head.get(&head(word))
+            {
+                for (_, ts) in prefixes.iter().filter(|(p, _)| word.starts_with(p.as_str())) {
+                    prefix_terms_of[id as usize].extend(ts);
                 }
             }
         }
-        let mut by_first: HashMap<String, Vec<usize>> = HashMap::default();
-        let mut by_prefix: HashMap<String, Vec<usize>> = HashMap::default();
-        let mut prefix_lens = Vec::new();
-        let mut prefix_heads = FxHashSet::default();
-        for (i, t) in terms.iter().enumerate() {
-            if t.prefix && t.words.len() == 1 && t.words[0].len() >= 3 {
-                let p = &t.words[0];
-                prefix_lens.push(p.len());
-                prefix_heads.insert(head(p));
-                by_prefix.entry(p.clone()).or_default().push(i);
-            } else {
-                by_first.entry(t.words[0].clone()).or_default().push(i);
-            }
-        }
-        prefix_lens.sort_unstable();
-        prefix_lens.dedup();
-        TopicMatcher { terms, by_first, by_prefix, prefix_lens, prefix_heads, majors, subtopics }
+        TopicMatcher { terms, word_ids, by_first, by_head, head_bits, prefix_terms_of, majors, subtopics }
     }
 
-    /// The term matching longest at the start of `ws`, with the number of words it covers.
-    fn longest(&self, ws: &[&str]) -> Option<(usize, usize)> {
-        let first = ws[0];
+    /// The term matching longest at the start of `ws` (words with their ids), with the
+    /// number of words it covers.
+    fn longest(&self, ws: &[(&str, u32)]) -> Option<(usize, usize)> {
+        let (first, first_id) = ws[0];
         let mut best: Option<(usize, usize)> = None;
         let mut consider = |i: usize| {
             let t = &self.terms[i];
-            let n = t.words.len();
-            if ws.len() < n {
+            let n = t.words.len() + t.prefix.is_some() as usize;
+            if ws.len() < n || best.is_some_and(|(_, bn)| n <= bn) {
                 return;
             }
-            let ok = t
-                .words
-                .iter()
-                .zip(ws)
-                .enumerate()
-                .all(|(k, (tw, w))| if t.prefix && k + 1 == n { w.starts_with(tw.as_str()) } else { w == tw });
-            if ok && best.is_none_or(|(_, bn)| n > bn) {
+            let whole = t.words.iter().zip(ws).all(|(&tw, &(_, id))| tw == id);
+            let prefix = t.prefix.as_ref().is_none_or(|p| ws[n - 1].0.starts_with(p.as_str()));
+            if whole && prefix {
                 best = Some((i, n));
             }
         };
-        if let Some(list) = self.by_first.get(first) {
-            list.iter().copied().for_each(&mut consider);
+        if first_id != UNKNOWN {
+            self.by_first[first_id as usize].iter().copied().for_each(&mut consider);
+            self.prefix_terms_of[first_id as usize].iter().copied().for_each(&mut consider);
+            return best;
         }
-        if first.len() >= 3 && self.prefix_heads.contains(&head(first)) {
-            for &len in self.prefix_lens.iter().take_while(|&&l| l <= first.len()) {
-                if !first.is_char_boundary(len) {
-                    continue;
-                }
-                if let Some(list) = self.by_prefix.get(&first[..len]) {
-                    list.iter().copied().for_each(&mut consider);
+        if first.len() >= 3
+            && self.head_bits[head_bit(head(first)) / 64] & (1 << (head_bit(head(first)) % 64)) != 0
+            && let Some(prefixes) = self.by_head.get(&head(first))
+        {
+            for (p, ts) in prefixes {
+                if first.starts_with(p.as_str()) {
+                    ts.iter().copied().for_each(&mut consider);
                 }
             }
         }
@@ -137,8 +282,9 @@ impl TopicMatcher {
         let mut evidence: Vec<Vec<(usize, f32)>> = vec![Vec::new(); n_majors + self.subtopics.len()];
         let mut n_words = 0;
         for (text, factor) in [(title, 2.0f32), (body, 1.0)] {
-            let lower = text.to_lowercase().replace('\u{2019}', "'");
-            let ws: Vec<&str> = words(&lower).collect();
+            let lower = normalize(text);
+            let id = |w: &'_ str| self.word_ids.get(w).unwrap_or(UNKNOWN);
+            let ws: Vec<(&str, u32)> = fast_words(&lower).into_iter().map(|w| (w, id(w))).collect();
             n_words += ws.len();
             let mut i = 0;
             while i < ws.len() {
@@ -189,6 +335,18 @@ impl TopicMatcher {
             })
             .collect()
     }
+}
+
+/// Size of the head bit set: 37 symbols (a-z, 0-9, anything else) to the third power.
+const HEAD_BITS: usize = 37 * 37 * 37;
+
+fn head_bit(h: [u8; 3]) -> usize {
+    let sym = |b: u8| match b {
+        b'a'..=b'z' => (b - b'a') as usize,
+        b'0'..=b'9' => 26 + (b - b'0') as usize,
+        _ => 36,
+    };
+    (sym(h[0]) * 37 + sym(h[1])) * 37 + sym(h[2])
 }
 
 fn head(word: &str) -> [u8; 3] {
