@@ -3,6 +3,7 @@
 
 mod facet_counter;
 mod facets;
+pub mod parse;
 mod syntax;
 
 use std::collections::HashMap;
