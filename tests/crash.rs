@@ -125,3 +125,53 @@ impl AssertSuccess for Command {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+/// A write that fails mid-run (here: the file-size limit of `ulimit -f`, which makes writes
+/// fail with EFBIG as a full disk makes them fail with ENOSPC) ends the run with a clear
+/// error and a non-zero exit; the index keeps its last commit and the next run completes it.
+#[cfg(unix)]
+#[test]
+fn a_failing_write_mid_run_keeps_the_committed_index() {
+    let t = tempfile::tempdir().unwrap();
+    write_corpus(t.path(), |i| {
+        format!("Report {i}\n\nGENEVA — Item {i}: {}", "negotiators discussed tariffs and quotas. ".repeat(40))
+    });
+    let idx = t.path().join("idx");
+    let bin = assert_cmd::cargo::cargo_bin("gazette");
+    // A first, small run that succeeds: one folder of the corpus.
+    let ok = Command::new(&bin)
+        .args(["index", "news/00", "--index", "idx", "--quiet"])
+        .current_dir(t.path())
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let before = Index::open(&idx).unwrap().num_docs();
+    assert_eq!(before as usize, FILES / 50);
+    drop(Index::open(&idx).unwrap());
+
+    // Then the whole corpus with files limited to 64 blocks (32 or 64 KiB): segments outgrow it.
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 64; exec '{}' index news --index idx --commit-every 500 --quiet",
+        bin.display()
+    );
+    let out = Command::new("sh").arg("-c").arg(&script).current_dir(t.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains("error: indexing into idx stopped; it keeps its last commit"), "{stderr}");
+    assert!(stderr.contains("File too large"), "the system's reason: {stderr}");
+
+    // The index opens at its last commit, its manifest matches it, and a normal run completes.
+    let index = Index::open(&idx).unwrap();
+    let committed = index.num_docs();
+    assert!(committed >= before, "{committed} < {before}");
+    let listed: usize = index.manifest().unwrap().files.values().map(|e| e.ids.len()).sum();
+    assert_eq!(listed as u64, committed);
+    let hits = index.search(&SearchRequest::new("negotiators").limit(1)).unwrap();
+    assert_eq!(hits.total as u64, committed);
+    drop(index);
+    let again =
+        Command::new(&bin).args(["index", "news", "--index", "idx", "--quiet"]).current_dir(t.path()).output().unwrap();
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(Index::open(&idx).unwrap().num_docs() as usize, FILES);
+}

@@ -197,3 +197,131 @@ fn search_paging_any_and_errors() {
     assert!(matches!(err, Error::QuerySyntax { position: 12, .. }), "{err}");
     assert!(err.to_string().contains("character 13"), "{err}");
 }
+
+/// The manifest files of an index folder: (snapshots, logs).
+fn manifest_files(dir: &Path) -> (Vec<String>, Vec<String>) {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("gazette-manifest-"))
+        .collect();
+    names.sort();
+    let (snapshots, logs) = names.into_iter().partition(|n| n.ends_with(".json"));
+    (snapshots, logs)
+}
+
+#[test]
+fn commits_append_to_the_manifest_log_and_uncommitted_bytes_are_ignored() {
+    let corpus = tempfile::tempdir().unwrap();
+    let idx_dir = tempfile::tempdir().unwrap();
+    let root = corpus.path();
+    for i in 0..5 {
+        write(root, &format!("f{i}.txt"), &format!("Title {i}\n\nBody number {i}."));
+    }
+    let index = Index::create(idx_dir.path()).unwrap();
+    let opts = ReindexOptions::new([root]);
+    index.reindex(&opts).unwrap();
+    let (snapshots, logs) = manifest_files(idx_dir.path());
+    assert_eq!((snapshots.len(), logs.len()), (1, 1));
+    let snapshot_bytes = fs::read(idx_dir.path().join(&snapshots[0])).unwrap();
+    let log_lines = |log: &Path| fs::read_to_string(log).unwrap().lines().count();
+    let lines_before = log_lines(&idx_dir.path().join(&logs[0]));
+
+    // A change and a removal: the snapshot stays as it was, the log records them.
+    write(root, "f1.txt", "Title one\n\nA longer body for number one.");
+    touch_later(&root.join("f1.txt"));
+    fs::remove_file(root.join("f2.txt")).unwrap();
+    let r = index.reindex(&opts).unwrap();
+    assert_eq!((r.updated, r.removed), (1, 1));
+    let (snapshots_after, logs) = manifest_files(idx_dir.path());
+    assert_eq!(snapshots_after, snapshots);
+    assert_eq!(fs::read(idx_dir.path().join(&snapshots[0])).unwrap(), snapshot_bytes);
+    assert_eq!(logs.len(), 1);
+    let log = idx_dir.path().join(&logs[0]);
+    assert_eq!(log_lines(&log), lines_before + 2, "one record per changed file");
+
+    // Bytes a crashed run appended without committing are not part of the manifest.
+    let committed = index.manifest().unwrap();
+    assert_eq!(committed.files.len(), 4);
+    let mut f = fs::OpenOptions::new().append(true).open(&log).unwrap();
+    std::io::Write::write_all(&mut f, b"{\"path\":\"/nowhere\",\"entry\":null}\n{\"garbage").unwrap();
+    drop(f);
+    let reopened = Index::open(idx_dir.path()).unwrap();
+    assert_eq!(reopened.manifest().unwrap(), committed);
+    // ... and the next commit cuts them off before appending.
+    drop(index);
+    let r = reopened.reindex(&opts).unwrap();
+    assert_eq!(r.unchanged, 4);
+    assert!(!fs::read_to_string(&log).unwrap().contains("garbage"));
+    assert_eq!(reopened.manifest().unwrap().files.len(), 4);
+}
+
+#[test]
+fn big_json_lines_files_are_streamed_with_the_same_result() {
+    let corpus = tempfile::tempdir().unwrap();
+    let root = corpus.path();
+    let mut lines = String::new();
+    for i in 0..5000 {
+        lines.push_str(&format!("{{\"title\":\"Report {i}\",\"body\":\"Ministers met in Geneva, item {i}.\"}}\n"));
+        if i == 10 {
+            lines.push_str("{not json\n\n");
+        }
+    }
+    write(root, "feed.jsonl", &lines);
+    let (dir_w, dir_s) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let whole = Index::create(dir_w.path()).unwrap();
+    let rw = whole.reindex(&ReindexOptions::new([root])).unwrap();
+    let streamed = Index::create(dir_s.path()).unwrap();
+    let opts = ReindexOptions { stream_above: 1, commit_every: 1000, ..ReindexOptions::new([root]) };
+    let rs = streamed.reindex(&opts).unwrap();
+    assert_eq!((rs.added, rs.documents_indexed), (rw.added, rw.documents_indexed));
+    assert_eq!(rs.documents_indexed, 5000);
+    assert!(rs.commits > 1, "periodic commits inside the file: {}", rs.commits);
+    let warn =
+        |r: &gazette::ReindexReport| r.warnings.iter().map(|w| (w.line, w.problem.to_string())).collect::<Vec<_>>();
+    assert_eq!(warn(&rs), warn(&rw));
+    assert_eq!(warn(&rs)[0].0, Some(12));
+    assert_eq!(ids(&streamed, "\"item 4999\""), ids(&whole, "\"item 4999\""));
+    assert_eq!(streamed.get("feed.jsonl#4000").unwrap().title, whole.get("feed.jsonl#4000").unwrap().title);
+    let entry = |i: &Index| i.manifest().unwrap().files.into_values().next().unwrap();
+    assert_eq!(entry(&streamed), entry(&whole));
+    // Unchanged: the rerun reads it once to hash it, and indexes nothing.
+    let again = streamed.reindex(&opts).unwrap();
+    assert_eq!((again.unchanged, again.documents_indexed), (1, 0));
+}
+
+#[test]
+fn a_streamed_file_cut_short_is_forgotten_and_indexed_by_the_next_run() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let corpus = tempfile::tempdir().unwrap();
+    let idx_dir = tempfile::tempdir().unwrap();
+    let root = corpus.path();
+    let lines: String = (0..6000).map(|i| format!("{{\"title\":\"T{i}\",\"body\":\"Body {i}.\"}}\n")).collect();
+    write(root, "feed.jsonl", &lines);
+    let index = Index::create(idx_dir.path()).unwrap();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    let opts = ReindexOptions {
+        stream_above: 1,
+        commit_every: 1000,
+        cancel: Some(cancel.clone()),
+        progress: Some(Arc::new(move |p: &gazette::index::Progress| {
+            if p.documents > 0 {
+                flag.store(true, Ordering::Relaxed);
+            }
+        })),
+        ..ReindexOptions::new([root])
+    };
+    let r = index.reindex(&opts).unwrap();
+    assert!(r.interrupted);
+    assert_eq!(r.failed.len(), 1, "{:?}", r.failed);
+    assert!(r.failed[0].reason.contains("interrupted"), "{}", r.failed[0]);
+    // The manifest matches the index: nothing of the file in either.
+    assert_eq!(index.num_docs(), 0);
+    assert!(index.manifest().unwrap().files.is_empty());
+    cancel.store(false, Ordering::Relaxed);
+    let r = index.reindex(&ReindexOptions { stream_above: 1, ..ReindexOptions::new([root]) }).unwrap();
+    assert_eq!((r.added, r.documents_indexed), (1, 6000));
+    assert_eq!(index.num_docs(), 6000);
+}

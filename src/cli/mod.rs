@@ -308,7 +308,9 @@ fn cmd_index(
     }
     opts.cancel = Some(cancel);
     let mut writer = index.writer_with(memory_mb.max(16) * 1024 * 1024, 0)?;
-    let report = writer.reindex(&opts).with_context(|| format!("indexing into {}", dir.display()))?;
+    let report = writer
+        .reindex(&opts)
+        .with_context(|| format!("indexing into {} stopped; it keeps its last commit", dir.display()))?;
     writer.finish()?;
     if let Some(bar) = bar {
         bar.finish_and_clear();

@@ -1,12 +1,17 @@
 //! The manifest: per source file, what the committed index holds of it.
 //!
-//! It is written next to the tantivy files as `gazette-manifest-<opstamp>.json` before the
-//! commit that it describes, and that commit's payload names it. A crash between the two
-//! leaves an orphan file that the payload does not name, so the manifest in force always
-//! describes exactly the committed index.
+//! On disk it is a snapshot, `gazette-manifest-<opstamp>.json`, and an append-only log of
+//! changes since that snapshot, `gazette-manifest-<opstamp>.log` (one JSON record per line),
+//! both next to the tantivy files. Each commit appends the files it changed to the log and
+//! fsyncs it before the tantivy commit, whose payload names the snapshot, the log and the
+//! log's length at that commit: bytes past that length (written by a run that crashed before
+//! committing) are ignored and cut off by the next writer. So a commit writes what changed,
+//! not the whole manifest, and after any crash the manifest in force describes exactly the
+//! committed index. When the log outgrows the snapshot, the next commit writes a fresh
+//! snapshot and starts a new log.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -35,15 +40,81 @@ pub struct Manifest {
 
 const PREFIX: &str = "gazette-manifest-";
 
+/// Where the manifest of a commit is: recorded in the commit's payload.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Stored {
+    /// The snapshot file.
+    pub snapshot: String,
+    /// The log file of changes since the snapshot.
+    pub log: String,
+    /// Bytes of the log that belong to this commit.
+    pub log_len: u64,
+}
+
+/// One line of the log: a file's new entry, or `null` when it left the index.
+#[derive(Debug, Serialize, Deserialize)]
+struct LogRecord {
+    path: PathBuf,
+    entry: Option<FileEntry>,
+}
+
 impl Manifest {
-    pub(crate) fn file_name(opstamp: u64) -> String {
-        format!("{PREFIX}{opstamp:020}.json")
+    /// Reads the manifest of a commit: the snapshot, then the log up to its committed length.
+    pub(crate) fn read(dir: &Path, stored: &Stored) -> Result<Manifest> {
+        let path = dir.join(&stored.snapshot);
+        let bad = |path: &Path, e: serde_json::Error| Error::io(path, std::io::Error::other(e));
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let mut manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| bad(&path, e))?;
+        if stored.log_len > 0 {
+            let path = dir.join(&stored.log);
+            let mut log = Vec::new();
+            let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+            std::io::Read::take(file, stored.log_len).read_to_end(&mut log).map_err(|e| Error::io(&path, e))?;
+            for line in log.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                let record: LogRecord = serde_json::from_slice(line).map_err(|e| bad(&path, e))?;
+                match record.entry {
+                    Some(entry) => manifest.files.insert(record.path, entry),
+                    None => manifest.files.remove(&record.path),
+                };
+            }
+        }
+        Ok(manifest)
     }
 
-    pub(crate) fn read(dir: &Path, name: &str) -> Result<Manifest> {
-        let path = dir.join(name);
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        serde_json::from_slice(&bytes).map_err(|e| Error::io(&path, std::io::Error::other(e)))
+    /// Writes a snapshot for the commit of `opstamp`, with an empty log.
+    pub(crate) fn write_snapshot(&self, dir: &Path, opstamp: u64) -> Result<Stored> {
+        let stored = Stored {
+            snapshot: format!("{PREFIX}{opstamp:020}.json"),
+            log: format!("{PREFIX}{opstamp:020}.log"),
+            log_len: 0,
+        };
+        self.write(dir, &stored.snapshot)?;
+        Ok(stored)
+    }
+
+    /// Appends changes to the log of `stored`, after cutting off any bytes past its committed
+    /// length, and fsyncs. Returns where the manifest of the new commit is.
+    pub(crate) fn append_log(
+        dir: &Path,
+        stored: &Stored,
+        changes: &BTreeMap<PathBuf, Option<FileEntry>>,
+    ) -> Result<Stored> {
+        let path = dir.join(&stored.log);
+        let io = |e| Error::io(&path, e);
+        let mut file = std::fs::OpenOptions::new().create(true).write(true).truncate(false).open(&path).map_err(io)?;
+        file.set_len(stored.log_len).map_err(io)?;
+        file.seek(SeekFrom::End(0)).map_err(io)?;
+        let mut w = std::io::BufWriter::new(&mut file);
+        for (path, entry) in changes {
+            let record = LogRecord { path: path.clone(), entry: entry.clone() };
+            serde_json::to_writer(&mut w, &record).map_err(|e| io(std::io::Error::other(e)))?;
+            w.write_all(b"\n").map_err(io)?;
+        }
+        w.flush().map_err(io)?;
+        drop(w);
+        file.sync_all().map_err(io)?;
+        let log_len = file.metadata().map_err(io)?.len();
+        Ok(Stored { log_len, ..stored.clone() })
     }
 
     /// Writes durably: temporary file, fsync, rename, fsync of the folder.
@@ -64,14 +135,15 @@ impl Manifest {
         Ok(())
     }
 
-    /// Deletes manifest files other than `keep` (orphans of crashed runs and superseded ones).
-    pub(crate) fn remove_others(dir: &Path, keep: &str) {
+    /// Deletes manifest files other than those of `keep` (orphans of crashed runs and
+    /// superseded ones).
+    pub(crate) fn remove_others(dir: &Path, keep: &Stored) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if name.starts_with(PREFIX) && name != keep {
+            if name.starts_with(PREFIX) && name != keep.snapshot && name != keep.log {
                 let _ = std::fs::remove_file(e.path());
             }
         }

@@ -10,6 +10,7 @@ pub(crate) use convert::stored_date;
 mod manifest;
 mod reindex;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -39,8 +40,12 @@ const LAST_RUN_FILE: &str = "gazette-last-run.json";
 struct Payload {
     gazette_schema: u32,
     #[serde(default)]
-    manifest: Option<String>,
+    manifest: Option<manifest::Stored>,
 }
+
+/// The log may grow to this many bytes, or the snapshot's size if larger, before a commit
+/// writes a new snapshot.
+const MIN_LOG_BYTES_BEFORE_SNAPSHOT: u64 = 1 << 20;
 
 /// A Gazette index: a tantivy index with Gazette's schema, one long-lived reader, and the
 /// manifest of the files it was built from.
@@ -204,16 +209,17 @@ impl Index {
             }
             Err(e) => return Err(e.into()),
         };
+        let stored = self.payload()?.and_then(|p| p.manifest);
         let manifest = self.manifest()?;
-        Ok(Writer { index: self, inner, manifest })
+        Ok(Writer { index: self, inner, manifest, changes: BTreeMap::new(), stored, snapshot_needed: false })
     }
 
     /// The manifest of the last commit: which files the index holds documents of.
     pub fn manifest(&self) -> Result<Manifest> {
-        let (Some(dir), Some(name)) = (&self.dir, self.payload()?.and_then(|p| p.manifest)) else {
+        let (Some(dir), Some(stored)) = (&self.dir, self.payload()?.and_then(|p| p.manifest)) else {
             return Ok(Manifest::default());
         };
-        Manifest::read(dir, &name)
+        Manifest::read(dir, &stored)
     }
 
     fn payload(&self) -> Result<Option<Payload>> {
@@ -270,6 +276,24 @@ impl Index {
     }
 }
 
+/// Writes the manifest of a commit: the changes appended to the log of the previous commit,
+/// or a new snapshot when there is none to append to or the log has outgrown the snapshot.
+fn write_manifest(
+    dir: &Path,
+    opstamp: u64,
+    manifest: &Manifest,
+    previous: Option<&manifest::Stored>,
+    changes: &BTreeMap<PathBuf, Option<FileEntry>>,
+) -> Result<manifest::Stored> {
+    if let Some(stored) = previous {
+        let snapshot_len = std::fs::metadata(dir.join(&stored.snapshot)).map(|m| m.len()).unwrap_or(0);
+        if stored.log_len <= snapshot_len.max(MIN_LOG_BYTES_BEFORE_SNAPSHOT) {
+            return Manifest::append_log(dir, stored, changes);
+        }
+    }
+    manifest.write_snapshot(dir, opstamp)
+}
+
 /// Figures about an index, for `gazette stats`.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexStats {
@@ -292,6 +316,12 @@ pub struct Writer<'a> {
     index: &'a Index,
     inner: IndexWriter,
     manifest: Manifest,
+    /// Files whose entries changed since the last commit (`None`: removed).
+    changes: BTreeMap<PathBuf, Option<FileEntry>>,
+    /// Where the manifest of the last commit is.
+    stored: Option<manifest::Stored>,
+    /// The next commit writes a whole snapshot (after `delete_all`).
+    snapshot_needed: bool,
 }
 
 impl Writer<'_> {
@@ -317,27 +347,49 @@ impl Writer<'_> {
     pub fn delete_all(&mut self) -> Result<()> {
         self.inner.delete_all_documents()?;
         self.manifest = Manifest::default();
+        self.changes.clear();
+        self.snapshot_needed = true;
         Ok(())
+    }
+
+    /// Records what the index holds of a source file, for the next commit.
+    pub(crate) fn set_file(&mut self, path: PathBuf, entry: FileEntry) {
+        self.changes.insert(path.clone(), Some(entry.clone()));
+        self.manifest.files.insert(path, entry);
+    }
+
+    /// Records that the index holds nothing of a source file any more.
+    pub(crate) fn forget_file(&mut self, path: &Path) {
+        if self.manifest.files.remove(path).is_some() {
+            self.changes.insert(path.to_path_buf(), None);
+        }
+    }
+
+    /// The manifest as it will be committed.
+    pub(crate) fn pending_manifest(&self) -> &Manifest {
+        &self.manifest
     }
 
     /// Commits: makes all changes durable and visible, together with the manifest.
     pub fn commit(&mut self) -> Result<()> {
         let version = self.index.fields.spec.version;
         let mut prepared = self.inner.prepare_commit()?;
-        let manifest_name = match &self.index.dir {
+        let stored = match &self.index.dir {
             Some(dir) => {
-                let name = Manifest::file_name(prepared.opstamp());
-                self.manifest.write(dir, &name)?;
-                Some(name)
+                let previous = self.stored.as_ref().filter(|_| !self.snapshot_needed);
+                Some(write_manifest(dir, prepared.opstamp(), &self.manifest, previous, &self.changes)?)
             }
             None => None,
         };
-        let payload = Payload { gazette_schema: version, manifest: manifest_name.clone() };
+        let payload = Payload { gazette_schema: version, manifest: stored.clone() };
         prepared.set_payload(&serde_json::to_string(&payload).expect("payload serializes"));
         prepared.commit()?;
-        if let (Some(dir), Some(name)) = (&self.index.dir, &manifest_name) {
-            Manifest::remove_others(dir, name);
+        if let (Some(dir), Some(stored)) = (&self.index.dir, &stored) {
+            Manifest::remove_others(dir, stored);
         }
+        self.stored = stored;
+        self.changes.clear();
+        self.snapshot_needed = false;
         self.index.reader.reload()?;
         Ok(())
     }
@@ -346,6 +398,8 @@ impl Writer<'_> {
     pub fn rollback(&mut self) -> Result<()> {
         self.inner.rollback()?;
         self.manifest = self.index.manifest()?;
+        self.changes.clear();
+        self.snapshot_needed = false;
         Ok(())
     }
 

@@ -1,7 +1,8 @@
 //! Incremental batch reindexing of folders: walk, compare with the manifest, load and enrich
 //! changed files in parallel, feed the one writer, commit periodically.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +18,12 @@ use crate::load::{self, LoadWarning, SourceFile, WalkOptions};
 
 /// How many files are loaded in parallel before their documents go to the writer.
 const CHUNK_FILES: usize = 256;
+
+/// Default of [`ReindexOptions::stream_above`].
+const STREAM_BYTES: u64 = 32 << 20;
+
+/// Lines per batch of a streamed JSON Lines file.
+const STREAM_LINES: usize = 2048;
 
 /// A progress callback, called from the indexing thread.
 pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
@@ -40,6 +47,9 @@ pub struct ReindexOptions {
     pub progress: Option<ProgressFn>,
     /// Set to stop early; what is done is committed and the report says `interrupted`.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// JSON Lines files larger than this many bytes are read a batch of lines at a time
+    /// rather than whole, so that memory stays bounded (0: 32 MiB).
+    pub stream_above: u64,
 }
 
 impl std::fmt::Debug for ReindexOptions {
@@ -238,7 +248,7 @@ impl Writer<'_> {
             // unless the folder holding them could not be read (a permission problem or an
             // unmounted disk must not empty the index).
             let vanished: Vec<PathBuf> = self
-                .manifest
+                .pending_manifest()
                 .files
                 .keys()
                 .filter(|p| (p.starts_with(&root) || **p == root) && !seen.contains(p.as_path()))
@@ -251,13 +261,19 @@ impl Writer<'_> {
                     plan.remove.push(path);
                 } else {
                     self.delete_file(&path);
-                    self.manifest.files.remove(&path);
+                    self.forget_file(&path);
                 }
             }
             files_total += walked.files.len();
             for file in walked.files {
-                match self.manifest.files.get(&file.path) {
-                    Some(e) if !opts.full && e.size == file.size && e.modified_ns == file.modified_ns => {
+                // An empty hash marks a file whose indexing was cut short by a commit.
+                match self.pending_manifest().files.get(&file.path) {
+                    Some(e)
+                        if !opts.full
+                            && !e.hash.is_empty()
+                            && e.size == file.size
+                            && e.modified_ns == file.modified_ns =>
+                    {
                         report.unchanged += 1;
                     }
                     _ => to_load.push(file),
@@ -271,84 +287,38 @@ impl Writer<'_> {
             .num_threads(opts.threads)
             .build()
             .map_err(|e| Error::io("thread pool", std::io::Error::other(e)))?;
-        let mut progress = Progress { files_total, files_done: report.unchanged, ..Progress::default() };
-        let mut since_commit = 0usize;
-        for chunk in to_load.chunks(CHUNK_FILES) {
-            if opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
-                report.interrupted = true;
-                break;
-            }
-            let manifest = &self.manifest;
-            let full = opts.full;
-            let outcomes: Vec<Outcome> =
-                pool.install(|| chunk.par_iter().map(|f| load_one(f, manifest, full)).collect());
-            for outcome in outcomes {
-                progress.files_done += 1;
-                match outcome {
-                    Outcome::SameContent(file) => {
-                        report.unchanged += 1;
-                        progress.bytes += file.size;
-                        if let Some(e) = self.manifest.files.get_mut(&file.path) {
-                            e.size = file.size;
-                            e.modified_ns = file.modified_ns;
-                        }
-                    }
-                    Outcome::Binary(file) => {
-                        progress.bytes += file.size;
-                        report.skip("binary", 1);
-                    }
-                    Outcome::Failed(f) => report.failed.push(f),
-                    Outcome::Loaded { file, hash, documents, warnings } => {
-                        progress.bytes += file.size;
-                        if documents.is_empty() {
-                            // Nothing readable: keep what the index had of this file.
-                            let reason = warnings.iter().map(|w| w.problem.to_string()).collect::<Vec<_>>().join("; ");
-                            report.failed.push(FileFailure { path: file.path.clone(), reason });
-                            continue;
-                        }
-                        report.warnings.extend(warnings);
-                        let known = self.manifest.files.contains_key(&file.path);
-                        if known {
-                            report.updated += 1
-                        } else {
-                            report.added += 1
-                        }
-                        report.documents_indexed += documents.len();
-                        progress.documents += documents.len();
-                        since_commit += documents.len();
-                        if opts.dry_run {
-                            if known {
-                                plan.update.push(file.path)
-                            } else {
-                                plan.add.push(file.path)
-                            }
-                            continue;
-                        }
-                        self.delete_file(&file.path);
-                        for doc in &documents {
-                            self.add(doc)?;
-                        }
-                        let ids = documents.into_iter().map(|d| d.id).collect();
-                        self.manifest
-                            .files
-                            .insert(file.path, FileEntry { size: file.size, modified_ns: file.modified_ns, hash, ids });
-                    }
+        // The hashes the workers compare with, so that they need no access to the writer.
+        let known: HashMap<PathBuf, String> = to_load
+            .iter()
+            .filter_map(|f| self.pending_manifest().files.get(&f.path).map(|e| (f.path.clone(), e.hash.clone())))
+            .collect();
+        let mut run = Run {
+            progress: Progress { files_total, files_done: report.unchanged, ..Progress::default() },
+            since_commit: 0,
+            streaming: None,
+            report,
+            plan,
+        };
+        // Workers load and enrich the next batch while this thread feeds the writer.
+        let (tx, rx) = crossbeam_channel::bounded::<Msg>(2);
+        let result = std::thread::scope(|scope| {
+            scope.spawn(|| produce(&pool, &to_load, &known, opts, tx));
+            for msg in rx {
+                self.consume(msg, opts, &mut run)?;
+                if opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                    run.report.interrupted = true;
                 }
             }
-            report.bytes_read = progress.bytes;
-            if let Some(cb) = &opts.progress {
-                cb(&progress);
-            }
-            if !opts.dry_run && opts.commit_every > 0 && since_commit >= opts.commit_every {
-                self.commit()?;
-                report.commits += 1;
-                since_commit = 0;
-            }
+            Ok::<(), Error>(())
+        });
+        result?;
+        if opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+            run.report.interrupted = true;
         }
         if !opts.dry_run {
-            self.commit()?;
-            report.commits += 1;
+            self.commit_run(&mut run)?;
         }
+        let Run { mut report, plan, .. } = run;
         report.elapsed_secs = started.elapsed().as_secs_f64();
         if opts.dry_run {
             report.plan = Some(plan);
@@ -359,20 +329,165 @@ impl Writer<'_> {
     }
 }
 
+impl Writer<'_> {
+    /// Commits, recording a file whose streaming is under way with the documents added so
+    /// far and an empty hash, so that the manifest matches the index and the next run
+    /// indexes the file again.
+    fn commit_run(&mut self, run: &mut Run) -> Result<()> {
+        if let Some((file, _, ids)) = &run.streaming {
+            let entry =
+                FileEntry { size: file.size, modified_ns: file.modified_ns, hash: String::new(), ids: ids.clone() };
+            self.set_file(file.path.clone(), entry);
+        }
+        self.commit()?;
+        run.report.commits += 1;
+        run.since_commit = 0;
+        Ok(())
+    }
+
+    /// Feeds one message of the workers to the writer and the report.
+    fn consume(&mut self, msg: Msg, opts: &ReindexOptions, run: &mut Run) -> Result<()> {
+        match msg {
+            Msg::Files(outcomes) => {
+                for outcome in outcomes {
+                    run.progress.files_done += 1;
+                    self.file_outcome(outcome, opts, run)?;
+                }
+            }
+            Msg::StreamStart(file) => {
+                let known = self.pending_manifest().files.contains_key(&file.path);
+                if !opts.dry_run {
+                    self.delete_file(&file.path);
+                }
+                run.streaming = Some((file, known, Vec::new()));
+            }
+            Msg::StreamDocs { documents, warnings, bytes } => {
+                run.progress.bytes += bytes;
+                run.report.warnings.extend(warnings);
+                run.report.documents_indexed += documents.len();
+                run.progress.documents += documents.len();
+                run.since_commit += documents.len();
+                let Some((_, _, ids)) = &mut run.streaming else { return Ok(()) };
+                if !opts.dry_run {
+                    for doc in &documents {
+                        self.add(doc)?;
+                    }
+                }
+                ids.extend(documents.into_iter().map(|d| d.id));
+            }
+            Msg::StreamEnd { hash, failure } => {
+                let Some((file, known, ids)) = run.streaming.take() else { return Ok(()) };
+                run.progress.files_done += 1;
+                match failure {
+                    Some(f) => {
+                        // Partly read: what was added goes too, and the file is forgotten.
+                        if !opts.dry_run {
+                            self.delete_file(&file.path);
+                            self.forget_file(&file.path);
+                        }
+                        run.report.failed.push(f);
+                    }
+                    None if opts.dry_run => {
+                        if known {
+                            run.plan.update.push(file.path)
+                        } else {
+                            run.plan.add.push(file.path)
+                        }
+                        if known { run.report.updated += 1 } else { run.report.added += 1 }
+                    }
+                    None => {
+                        if known {
+                            run.report.updated += 1
+                        } else {
+                            run.report.added += 1
+                        }
+                        let entry = FileEntry { size: file.size, modified_ns: file.modified_ns, hash, ids };
+                        self.set_file(file.path, entry);
+                    }
+                }
+            }
+        }
+        run.report.bytes_read = run.progress.bytes;
+        if let Some(cb) = &opts.progress {
+            cb(&run.progress);
+        }
+        if !opts.dry_run && opts.commit_every > 0 && run.since_commit >= opts.commit_every {
+            self.commit_run(run)?;
+        }
+        Ok(())
+    }
+
+    /// A whole file's outcome.
+    fn file_outcome(&mut self, outcome: Outcome, opts: &ReindexOptions, run: &mut Run) -> Result<()> {
+        let report = &mut run.report;
+        match outcome {
+            Outcome::SameContent(file) => {
+                report.unchanged += 1;
+                run.progress.bytes += file.size;
+                if let Some(e) = self.pending_manifest().files.get(&file.path)
+                    && !opts.dry_run
+                {
+                    let entry = FileEntry { size: file.size, modified_ns: file.modified_ns, ..e.clone() };
+                    self.set_file(file.path, entry);
+                }
+            }
+            Outcome::Binary(file) => {
+                run.progress.bytes += file.size;
+                report.skip("binary", 1);
+            }
+            Outcome::Failed(f) => report.failed.push(f),
+            Outcome::Loaded { file, hash, documents, warnings } => {
+                run.progress.bytes += file.size;
+                if documents.is_empty() {
+                    // Nothing readable: keep what the index had of this file.
+                    let reason = warnings.iter().map(|w| w.problem.to_string()).collect::<Vec<_>>().join("; ");
+                    report.failed.push(FileFailure { path: file.path.clone(), reason });
+                    return Ok(());
+                }
+                report.warnings.extend(warnings);
+                let known = self.pending_manifest().files.contains_key(&file.path);
+                if known {
+                    report.updated += 1
+                } else {
+                    report.added += 1
+                }
+                report.documents_indexed += documents.len();
+                run.progress.documents += documents.len();
+                run.since_commit += documents.len();
+                if opts.dry_run {
+                    if known {
+                        run.plan.update.push(file.path)
+                    } else {
+                        run.plan.add.push(file.path)
+                    }
+                    return Ok(());
+                }
+                self.delete_file(&file.path);
+                for doc in &documents {
+                    self.add(doc)?;
+                }
+                let ids = documents.into_iter().map(|d| d.id).collect();
+                self.set_file(file.path, FileEntry { size: file.size, modified_ns: file.modified_ns, hash, ids });
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Reads, hashes, loads and enriches one file. Runs on the worker pool: no writer access.
-fn load_one(file: &SourceFile, manifest: &super::Manifest, full: bool) -> Outcome {
+fn load_one(file: &SourceFile, known: &HashMap<PathBuf, String>, full: bool) -> Outcome {
     let bytes = match std::fs::read(&file.path) {
         Ok(b) => b,
         Err(e) => {
             return Outcome::Failed(FileFailure::new(file.path.clone(), Error::io(&file.path, e)));
         }
     };
+    if let Some(failure) = changed_while_read(file, bytes.len() as u64) {
+        return Outcome::Failed(failure);
+    }
     let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
-    let mut file = file.clone();
-    // The size recorded is that of the bytes read, so that a file growing while it is read
-    // is seen as changed by the next run.
-    file.size = bytes.len() as u64;
-    if !full && manifest.files.get(&file.path).is_some_and(|e| e.hash == hash) {
+    let file = file.clone();
+    if !full && known.get(&file.path).is_some_and(|h| *h == hash) {
         return Outcome::SameContent(file);
     }
     let mut loaded = load::load_bytes(&bytes, file.format, &file.id_base, &file.path);
@@ -383,4 +498,189 @@ fn load_one(file: &SourceFile, manifest: &super::Manifest, full: bool) -> Outcom
         crate::enrich::enrich_document(doc);
     }
     Outcome::Loaded { file, hash, documents: loaded.documents, warnings: loaded.warnings }
+}
+
+/// What the workers send to the thread that feeds the writer, in order.
+enum Msg {
+    /// A batch of whole files.
+    Files(Vec<Outcome>),
+    /// A big JSON Lines file starts: its previous documents go.
+    StreamStart(SourceFile),
+    /// The next documents of that file, with the problems of its lines and the bytes read.
+    StreamDocs { documents: Vec<Document>, warnings: Vec<LoadWarning>, bytes: u64 },
+    /// The file is done; `failure` when it could not be read to the end or changed meanwhile.
+    StreamEnd { hash: String, failure: Option<FileFailure> },
+}
+
+/// State of a run on the writer's side.
+struct Run {
+    report: ReindexReport,
+    plan: Plan,
+    progress: Progress,
+    since_commit: usize,
+    /// The big file being streamed: the file, whether the index knew it, the ids so far.
+    streaming: Option<(SourceFile, bool, Vec<String>)>,
+}
+
+/// Loads the files to load, a batch at a time on the pool, and sends the outcomes in order.
+/// Stops early when cancelled or when the receiver is gone (the writer failed).
+fn produce(
+    pool: &rayon::ThreadPool,
+    files: &[SourceFile],
+    known: &HashMap<PathBuf, String>,
+    opts: &ReindexOptions,
+    tx: crossbeam_channel::Sender<Msg>,
+) {
+    let cancelled = || opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed));
+    let stream_above = if opts.stream_above == 0 { STREAM_BYTES } else { opts.stream_above };
+    let (big, small): (Vec<&SourceFile>, Vec<&SourceFile>) =
+        files.iter().partition(|f| f.format == Some(load::Format::JsonLines) && f.size > stream_above);
+    for chunk in small.chunks(CHUNK_FILES) {
+        if cancelled() {
+            return;
+        }
+        let outcomes = pool.install(|| chunk.par_iter().map(|f| load_one(f, known, opts.full)).collect());
+        if tx.send(Msg::Files(outcomes)).is_err() {
+            return;
+        }
+    }
+    for file in big {
+        if cancelled() || !stream_file(pool, file, known, opts, &tx, &cancelled) {
+            return;
+        }
+    }
+}
+
+/// Streams one big JSON Lines file: a first pass hashes it (an unchanged file ends there),
+/// a second parses and enriches it a batch of lines at a time. Returns false when the
+/// receiver is gone.
+fn stream_file(
+    pool: &rayon::ThreadPool,
+    file: &SourceFile,
+    known: &HashMap<PathBuf, String>,
+    opts: &ReindexOptions,
+    tx: &crossbeam_channel::Sender<Msg>,
+    cancelled: &dyn Fn() -> bool,
+) -> bool {
+    let fail = |e: std::io::Error| FileFailure::new(file.path.clone(), Error::io(&file.path, e));
+    let first_hash = match hash_file(&file.path) {
+        Ok(h) => h,
+        Err(e) => return tx.send(Msg::Files(vec![Outcome::Failed(fail(e))])).is_ok(),
+    };
+    if !opts.full && known.get(&file.path).is_some_and(|h| *h == first_hash) {
+        return tx.send(Msg::Files(vec![Outcome::SameContent(file.clone())])).is_ok();
+    }
+    if tx.send(Msg::StreamStart(file.clone())).is_err() {
+        return false;
+    }
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut read = || -> std::io::Result<Option<FileFailure>> {
+        let mut reader = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(&file.path)?);
+        let (mut line_no, mut record) = (0usize, 0usize);
+        loop {
+            // (line number, record number, bytes) of the next batch of non-blank lines.
+            let mut batch: Vec<(usize, usize, Vec<u8>)> = Vec::with_capacity(STREAM_LINES);
+            let mut bytes = 0u64;
+            while batch.len() < STREAM_LINES {
+                let mut line = Vec::new();
+                if reader.read_until(b'\n', &mut line)? == 0 {
+                    break;
+                }
+                hasher.update(&line);
+                bytes += line.len() as u64;
+                line_no += 1;
+                if !line.iter().all(u8::is_ascii_whitespace) {
+                    record += 1;
+                    batch.push((line_no, record, line));
+                }
+            }
+            if batch.is_empty() && bytes == 0 {
+                return Ok(None);
+            }
+            let loaded: Vec<load::Loaded> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .map(|(line_no, record, line)| {
+                        let mut l = load::load_json_line(line, *line_no, *record, &file.id_base, &file.path);
+                        l.documents.iter_mut().for_each(crate::enrich::enrich_document);
+                        l
+                    })
+                    .collect()
+            });
+            let (mut documents, mut warnings) = (Vec::new(), Vec::new());
+            for l in loaded {
+                documents.extend(l.documents);
+                warnings.extend(l.warnings);
+            }
+            if tx.send(Msg::StreamDocs { documents, warnings, bytes }).is_err() {
+                return Err(std::io::Error::other("the writer stopped"));
+            }
+            if cancelled() {
+                return Ok(Some(FileFailure {
+                    path: file.path.clone(),
+                    reason: "interrupted while being read; the next run will index it".to_string(),
+                }));
+            }
+        }
+    };
+    let failure = match read() {
+        Ok(f) => f,
+        Err(e) if e.to_string() == "the writer stopped" => return false,
+        Err(e) => Some(fail(e)),
+    };
+    let hash = format!("{:016x}", hasher.digest());
+    let failure = failure.or_else(|| {
+        (hash != first_hash).then(|| FileFailure {
+            path: file.path.clone(),
+            reason: "changed while being read; its documents were removed and the next run will index it".to_string(),
+        })
+    });
+    tx.send(Msg::StreamEnd { hash, failure }).is_ok()
+}
+
+/// xxh3-64 of a file, read in blocks.
+fn hash_file(path: &Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = std::io::Read::read(&mut file, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(format!("{:016x}", hasher.digest()))
+}
+
+/// A file whose size or modification time is not what the walk saw: it changed while the run
+/// was reading it. It is left as it was; the next run sees the new size or time.
+fn changed_while_read(file: &SourceFile, bytes_read: u64) -> Option<FileFailure> {
+    let now = std::fs::metadata(&file.path).ok()?;
+    let modified_ns = crate::load::modified_ns(&now);
+    (bytes_read != file.size || now.len() != file.size || modified_ns != file.modified_ns).then(|| FileFailure {
+        path: file.path.clone(),
+        reason: "changed while being read; left as it was, the next run will index it".to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_changed_since_the_walk_is_left_for_the_next_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, "Talks\n\nThey met.").unwrap();
+        let file = load::walk(dir.path(), &WalkOptions::default()).files.remove(0);
+        let known = HashMap::new();
+        assert!(matches!(load_one(&file, &known, false), Outcome::Loaded { .. }));
+        // Rewritten between the walk and the read: another size.
+        std::fs::write(&path, "Talks resume\n\nThey met again on Monday.").unwrap();
+        match load_one(&file, &known, false) {
+            Outcome::Failed(f) => assert!(f.reason.contains("changed while being read"), "{f}"),
+            _ => panic!("a changed file must not be loaded"),
+        }
+    }
 }

@@ -87,7 +87,14 @@ pub(super) fn load_lines(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
             continue;
         }
         n += 1;
-        let line_no = Some(i + 1);
+        load_line(line, i + 1, n, ctx, loaded);
+    }
+}
+
+/// One non-blank line: the `n`-th record, on line `line_no`.
+pub(super) fn load_line(line: &str, line_no: usize, n: usize, ctx: &Ctx<'_>, loaded: &mut Loaded) {
+    {
+        let line_no = Some(line_no);
         match serde_json::from_str::<Value>(line) {
             Ok(Value::Object(obj)) => match record(obj, ctx.record_id(n)) {
                 Some(doc) => loaded.documents.push(doc),

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub use date::parse_date;
+pub(crate) use walk::modified_ns;
 pub use walk::{SourceFile, WalkOptions, walk};
 
 use crate::document::Document;
@@ -193,6 +194,38 @@ pub fn load_bytes(bytes: &[u8], format: Option<Format>, id_base: &str, path: &Pa
             }
         }
     }
+    for doc in &mut loaded.documents {
+        doc.path = Some(path.to_path_buf());
+        doc.update_hash();
+    }
+    loaded
+}
+
+/// Loads one line of a JSON Lines file, for reading big files a batch of lines at a time:
+/// the `record`-th non-blank line (1-based, which makes the id `ID_BASE#record`) on line
+/// `line_no`. Gives one document, or a warning naming the line.
+///
+/// ```
+/// use std::path::Path;
+/// let loaded = gazette::load::load_json_line(br#"{"title": "Talks", "body": "They met."}"#, 3, 2, "news.jsonl", Path::new("news.jsonl"));
+/// assert_eq!(loaded.documents[0].id, "news.jsonl#2");
+/// let bad = gazette::load::load_json_line(b"{oops", 4, 3, "news.jsonl", Path::new("news.jsonl"));
+/// assert_eq!(bad.warnings[0].line, Some(4));
+/// ```
+pub fn load_json_line(line: &[u8], line_no: usize, record: usize, id_base: &str, path: &Path) -> Loaded {
+    let mut loaded = Loaded::default();
+    let text = match std::str::from_utf8(line) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(e) => {
+            loaded.warnings.push(LoadWarning::new(
+                path,
+                Some(line_no),
+                FileProblem::InvalidUtf8 { byte: e.valid_up_to() },
+            ));
+            encoding_rs::WINDOWS_1252.decode(line).0
+        }
+    };
+    json::load_line(text.trim_end_matches(['\r', '\n']), line_no, record, &Ctx { id_base, path }, &mut loaded);
     for doc in &mut loaded.documents {
         doc.path = Some(path.to_path_buf());
         doc.update_hash();

@@ -126,9 +126,13 @@ fn push_file(walked: &mut Walked, path: PathBuf, id_base: String, meta: &std::fs
             return;
         }
     };
-    let modified_ns =
-        meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map(|d| d.as_nanos() as u64).unwrap_or(0);
+    let modified_ns = modified_ns(meta);
     walked.files.push(SourceFile { path, id_base, size: meta.len(), modified_ns, format });
+}
+
+/// Modification time in nanoseconds since the Unix epoch (0 when unknown).
+pub(crate) fn modified_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map(|d| d.as_nanos() as u64).unwrap_or(0)
 }
 
 /// The patterns of a root's [`IGNORE_FILE`].
