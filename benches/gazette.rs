@@ -3,7 +3,7 @@
 //! ```text
 //! cargo bench --bench gazette                      # enrichment throughput on the bundled text
 //! cargo bench --bench gazette -- enrich            # same
-//! cargo bench --bench gazette -- index CORPUS      # baseline tantivy vs gazette index, reruns
+//! cargo bench --bench gazette -- index CORPUS...   # baseline tantivy vs gazette index, reruns
 //! cargo bench --bench gazette -- search INDEX_DIR  # query latency by query type
 //! ```
 //!
@@ -21,7 +21,12 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     match args.first().map(String::as_str) {
         None | Some("enrich") => bench_enrich(),
-        Some("index") => bench_index(Path::new(args.get(1).expect("index CORPUS"))),
+        Some("index") => {
+            assert!(args.len() > 1, "index CORPUS...");
+            for corpus in &args[1..] {
+                bench_index(Path::new(corpus));
+            }
+        }
         Some("search") => bench_search(Path::new(args.get(1).expect("search INDEX_DIR"))),
         Some(other) => panic!("unknown benchmark {other}; use enrich, index CORPUS or search INDEX_DIR"),
     }

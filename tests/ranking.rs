@@ -10,9 +10,10 @@ use std::path::Path;
 use gazette::{Index, ReindexOptions, SearchRequest};
 use serde::Deserialize;
 
-/// The mean nDCG@10 reached when this test was written (0.981; tantivy's default BM25 over
-/// title and body: 0.951); a change that ranks worse fails.
-const MIN_NDCG_AT_10: f64 = 0.975;
+/// The mean nDCG@10 reached with our own query parser and ties ordered by id (0.977, the
+/// same on every build of the index; tantivy's default BM25 over title and body: 0.948 to
+/// 0.951, depending on how ties fall); a change that ranks worse fails.
+const MIN_NDCG_AT_10: f64 = 0.977;
 
 #[derive(Deserialize)]
 struct Judged {

@@ -1,17 +1,17 @@
 //! Search: a [`SearchRequest`] becomes a tantivy query, runs against the index, and the top
 //! hits come back with highlighted titles and passages.
 
+mod compile;
 mod facet_counter;
 mod facets;
 pub mod parse;
-mod syntax;
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, QueryParserError};
+use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query};
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
@@ -22,10 +22,29 @@ use crate::schema::{self, Fields};
 
 pub use facets::{FacetCount, FacetCounts, FacetField};
 
-/// Facet fields written in the query language (`country:China`), rewritten to facet paths.
-static FACET_TERM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r#"\b(country|actor|topic):("[^"]*"|[^\s()"]+)"#).expect("facet term regex compiles")
-});
+/// Hits fetched past the page, so that documents tied in score across its end are ordered
+/// by id like the others.
+const TIE_SLACK: usize = 8;
+
+/// Orders documents of equal score by id, so that the order does not depend on how the index
+/// happens to be laid out in segments (which differs between two builds of the same files).
+/// Only tied documents are read.
+fn break_ties(searcher: &Searcher, f: &Fields, top: Vec<(f32, DocAddress)>) -> Result<Vec<(f32, DocAddress)>> {
+    let tied = |i: usize| (i > 0 && top[i - 1].0 == top[i].0) || top.get(i + 1).is_some_and(|next| next.0 == top[i].0);
+    let mut keyed = Vec::with_capacity(top.len());
+    for (i, &(score, addr)) in top.iter().enumerate() {
+        let id = if tied(i) {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            doc.get_first(f.id).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+        } else {
+            String::new()
+        };
+        keyed.push((score, id, addr));
+    }
+    // Stable, and untied documents have distinct scores: only ties move.
+    keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(keyed.into_iter().map(|(s, _, a)| (s, a)).collect())
+}
 
 /// At most this many actors are counted by [`Index::facet_counts`] (the most frequent).
 pub const MAX_ACTOR_COUNTS: usize = 1000;
@@ -146,11 +165,12 @@ impl SearchRequest {
         let fields = index.fields();
         let query = self.parse(index)?;
         let searcher = index.searcher();
-        let (top, total) = searcher.search(
-            &*query,
-            &(TopDocs::with_limit(self.limit.max(1)).and_offset(self.offset).order_by_score(), Count),
-        )?;
-        let top: Vec<(f32, DocAddress)> = if self.limit == 0 { Vec::new() } else { top };
+        let want = self.offset + self.limit.max(1);
+        let (top, total) =
+            searcher.search(&*query, &(TopDocs::with_limit(want + TIE_SLACK).order_by_score(), Count))?;
+        let top = break_ties(&searcher, fields, top)?;
+        let top: Vec<(f32, DocAddress)> =
+            if self.limit == 0 { Vec::new() } else { top.into_iter().skip(self.offset).take(self.limit).collect() };
         let facets =
             if self.facet_limit > 0 { Some(facets::top_counts(&searcher, &*query, self.facet_limit)?) } else { None };
         let mut highlighter =
@@ -184,80 +204,26 @@ impl SearchRequest {
         Ok(Box::new(BooleanQuery::new(clauses)))
     }
 
-    /// `country:China` and the like, rewritten to the facet paths they stand for.
-    fn rewrite_facet_terms(&self, q: &str) -> Result<String> {
-        let mut out = String::with_capacity(q.len());
-        let mut last = 0;
-        for c in FACET_TERM.captures_iter(q) {
-            let m = c.get(0).expect("whole match");
-            // Inside a phrase, `country:` is just words.
-            if q[..m.start()].matches('"').count() % 2 == 1 {
-                continue;
-            }
-            let field = FacetField::from_name(&c[1]).expect("regex names facet fields");
-            let value = c[2].trim_matches('"');
-            if value.starts_with('/') {
-                continue;
-            }
-            let facets = facets::resolve(field, value)?;
-            let alternatives: Vec<String> = if facets.is_empty() {
-                // A value no document has: a path that matches nothing.
-                vec![format!("{}:\"/{}\"", field.name(), value.replace('"', ""))]
-            } else {
-                facets.iter().map(|f| format!("{}:\"{}\"", field.name(), f.to_path_string().replace('"', ""))).collect()
-            };
-            out.push_str(&q[last..m.start()]);
-            if alternatives.len() == 1 {
-                out.push_str(&alternatives[0]);
-            } else {
-                out.push('(');
-                out.push_str(&alternatives.join(" OR "));
-                out.push(')');
-            }
-            last = m.end();
-        }
-        out.push_str(&q[last..]);
-        Ok(out)
-    }
-
+    /// The query string parsed by our grammar ([`parse`]) and compiled for this index.
     fn parse_text(&self, index: &Index) -> Result<Box<dyn Query>> {
         let q = self.query.trim();
         if q.is_empty() || q == "*" {
             return Ok(Box::new(AllQuery));
         }
-        let fields = index.fields();
-        let names: Vec<&str> = fields.schema().fields().map(|(_, e)| e.name()).collect();
-        syntax::check(q, &names)?;
-        let rewritten = self.rewrite_facet_terms(q)?;
-        let q = rewritten.as_str();
-        let defaults = fields.default_fields();
-        let mut parser = QueryParser::for_index(index.tantivy(), defaults.iter().map(|(f, _)| *f).collect());
-        for (f, boost) in &defaults {
-            parser.set_field_boost(*f, *boost);
-        }
-        if !self.match_any {
-            parser.set_conjunction_by_default();
-        }
-        match parser.parse_query(q) {
-            Ok(query) => Ok(query),
-            // A query of exclusions only (`-china`) means: everything but those.
-            Err(QueryParserError::AllButQueryForbidden) => {
-                let inner = parser.parse_query(&format!("* {q}")).map_err(|e| self.invalid(e))?;
-                Ok(Box::new(BooleanQuery::new(vec![(Occur::Must, Box::new(AllQuery)), (Occur::Must, inner)])))
-            }
-            Err(e) => Err(self.invalid(e)),
-        }
+        let tree = self.tree(index)?;
+        Ok(compile::Compiler::new(index, &self.query).compile(&tree)?.unwrap_or_else(|| Box::new(EmptyQuery)))
     }
 
-    fn invalid(&self, e: QueryParserError) -> Error {
-        match e {
-            QueryParserError::SyntaxError(_) => Error::QuerySyntax {
-                query: self.query.clone(),
-                position: 0,
-                message: "the query could not be parsed; check quotes, parentheses and operators".into(),
-            },
-            other => Error::InvalidQuery { query: self.query.clone(), reason: other.to_string() },
-        }
+    /// The parsed query.
+    fn tree(&self, index: &Index) -> Result<parse::Node> {
+        let names: Vec<&str> = index.fields().schema().fields().map(|(_, e)| e.name()).collect();
+        let opts = parse::ParseOptions { fields: &names, default_and: !self.match_any };
+        parse::parse(self.query.trim(), &opts).map_err(|e| Error::QuerySyntax {
+            query: self.query.clone(),
+            // Positions count characters of the trimmed query.
+            position: e.position + self.query.chars().take_while(|c| c.is_whitespace()).count(),
+            message: e.message,
+        })
     }
 }
 

@@ -1,0 +1,427 @@
+//! From a parsed query ([`parse::Node`]) to a tantivy query.
+//!
+//! Words and phrases without a field search the default fields (title, lead, body) with their
+//! boosts from `index-schema/`, analyzed as the index analyzes them (so `sanctions` finds
+//! `sanction`). Wildcards and fuzzy words are expanded here, against the terms the index
+//! holds, into ordinary term queries: they rank by BM25 like any word, and the highlighter
+//! sees the words they matched. Facet fields take names, aliases and paths; `date` takes
+//! days, months, years and ranges of them.
+
+use std::ops::Bound;
+
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, ExistsQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, FieldType, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, Term};
+use tantivy_fst::Automaton;
+
+use super::facets::{self, FacetField};
+use super::parse::{Node, NodeKind, TermPattern};
+use crate::error::{Error, Result};
+use crate::index::Index;
+
+/// Most words a wildcard or fuzzy word may expand to, per field.
+pub const MAX_EXPANSIONS: usize = 1024;
+
+/// Builds tantivy queries for one index.
+pub(crate) struct Compiler<'a> {
+    index: &'a Index,
+    searcher: Searcher,
+    /// The query as typed, for errors.
+    query: &'a str,
+}
+
+impl<'a> Compiler<'a> {
+    pub(crate) fn new(index: &'a Index, query: &'a str) -> Compiler<'a> {
+        Compiler { index, searcher: index.searcher(), query }
+    }
+
+    fn invalid(&self, reason: String) -> Error {
+        Error::InvalidQuery { query: self.query.to_string(), reason }
+    }
+
+    /// The query of a node; `None` when nothing of it is left to search (a word the analyzer
+    /// drops, such as a stop word).
+    pub(crate) fn compile(&self, node: &Node) -> Result<Option<Box<dyn Query>>> {
+        Ok(match &node.kind {
+            NodeKind::All => Some(Box::new(AllQuery)),
+            NodeKind::Term { field, text, pattern } => self.term(field.as_deref(), text, pattern)?,
+            NodeKind::Phrase { field, text, slop } => self.phrase(field.as_deref(), text, *slop)?,
+            NodeKind::Exists { field } => Some(self.exists(field)?),
+            NodeKind::Range { field, lower, upper } => Some(self.range(field, lower, upper)?),
+            NodeKind::In { field, values } => {
+                let mut clauses = Vec::new();
+                for v in values {
+                    if let Some(q) = self.term(Some(field), v, &TermPattern::Exact)? {
+                        clauses.push((Occur::Should, q));
+                    }
+                }
+                Some(or_all(clauses))
+            }
+            NodeKind::And(children) => self.boolean(children, Occur::Must)?,
+            NodeKind::Or(children) => self.boolean(children, Occur::Should)?,
+            NodeKind::Not(child) => {
+                let inner = self.compile(child)?.unwrap_or_else(|| Box::new(EmptyQuery));
+                Some(Box::new(BooleanQuery::new(vec![(Occur::Must, Box::new(AllQuery)), (Occur::MustNot, inner)])))
+            }
+            NodeKind::Required(child) => self.compile(child)?,
+            NodeKind::Boost { node, factor } => self.compile(node)?.map(|q| Box::new(BoostQuery::new(q, *factor)) as _),
+            NodeKind::Near { .. } | NodeKind::Sentence { .. } | NodeKind::Paragraph { .. } => {
+                return Err(self.invalid(format!(
+                    "proximity connectors (W/n, PRE/n, W/S, W/P) are parsed but not searchable yet: `{node}`; use a \
+                     phrase with slop instead, e.g. \"a b\"~5"
+                )));
+            }
+        })
+    }
+
+    /// AND (`Must`) or OR (`Should`) of the children; negated children exclude, required
+    /// children must match. Children the analyzer emptied are left out.
+    fn boolean(&self, children: &[Node], occur: Occur) -> Result<Option<Box<dyn Query>>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for child in children {
+            let (occ, node) = match &child.kind {
+                NodeKind::Not(inner) => (Occur::MustNot, &**inner),
+                NodeKind::Required(inner) => (Occur::Must, &**inner),
+                _ => (occur, child),
+            };
+            if let Some(q) = self.compile(node)? {
+                clauses.push((occ, q));
+            }
+        }
+        if clauses.is_empty() {
+            return Ok(None);
+        }
+        // Exclusions alone mean: everything but those.
+        if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Ok(Some(Box::new(BooleanQuery::new(clauses))))
+    }
+
+    /// The fields a word searches, with their boosts: the default fields, or the one named.
+    fn text_fields(&self, field: Option<&str>) -> Result<Vec<(Field, f32)>> {
+        let fields = self.index.fields();
+        match field {
+            None => Ok(fields.default_fields()),
+            Some(name) => {
+                let f = fields.schema().get_field(name).map_err(|_| self.invalid(format!("unknown field '{name}'")))?;
+                Ok(vec![(f, 1.0)])
+            }
+        }
+    }
+
+    fn analyzer(&self, field: Field) -> Result<TextAnalyzer> {
+        Ok(self.index.tantivy().tokenizer_for_field(field)?)
+    }
+
+    /// The terms a text analyzes to in a field, with their positions.
+    fn analyze(&self, field: Field, text: &str) -> Result<Vec<(usize, Term)>> {
+        let mut analyzer = self.analyzer(field)?;
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.position, Term::from_field_text(field, &t.text)));
+        }
+        Ok(out)
+    }
+
+    fn is_text(&self, field: Field) -> bool {
+        let entry = self.index.fields().schema().get_field_entry(field);
+        matches!(entry.field_type(), FieldType::Str(o) if o.get_indexing_options().is_some())
+    }
+
+    fn term(&self, field: Option<&str>, text: &str, pattern: &TermPattern) -> Result<Option<Box<dyn Query>>> {
+        if let Some(name) = field {
+            if let Some(facet) = FacetField::from_name(name) {
+                if *pattern != TermPattern::Exact {
+                    return Err(self.invalid(format!("{name}: takes a name or a path, not a wildcard or fuzzy word")));
+                }
+                let resolved = facets::resolve(facet, text)?;
+                return Ok(Some(facets::any_of(facet.field(self.index.fields()), &resolved)));
+            }
+            if name == "date" {
+                let (lo, hi) = self.period(text)?;
+                return Ok(Some(self.date_range(Bound::Included(lo), Bound::Excluded(hi))));
+            }
+        }
+        let mut clauses = Vec::new();
+        for (f, boost) in self.text_fields(field)? {
+            if !self.is_text(f) {
+                // Ids, URLs, JSON fields and the like: as tantivy's parser reads `field:"value"`.
+                let name = field.expect("default fields are text fields");
+                let parser = QueryParser::for_index(self.index.tantivy(), vec![]);
+                let q = parser
+                    .parse_query(&format!("{name}:\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\"")))
+                    .map_err(|e| self.invalid(e.to_string()))?;
+                return Ok(Some(q));
+            }
+            let q: Option<Box<dyn Query>> = match pattern {
+                TermPattern::Exact => {
+                    let terms = self.analyze(f, text)?;
+                    match terms.len() {
+                        0 => None,
+                        1 => {
+                            Some(Box::new(TermQuery::new(terms[0].1.clone(), IndexRecordOption::WithFreqsAndPositions)))
+                        }
+                        // A word the analyzer splits ("cyber-attack") is a phrase.
+                        _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
+                    }
+                }
+                TermPattern::Wildcard => {
+                    let lower = text.to_lowercase();
+                    let regex = tantivy_fst::Regex::new(&wildcard_regex(&lower))
+                        .map_err(|e| self.invalid(format!("wildcard {text}: {e}")))?;
+                    Some(self.expansions(f, text, regex)?)
+                }
+                TermPattern::Fuzzy(distance) => {
+                    let terms = self.analyze(f, text)?;
+                    let Some((_, term)) = terms.first() else { continue };
+                    let word = term.value().as_str().unwrap_or_default().to_string();
+                    let d = distance.unwrap_or_else(|| auto_distance(&word));
+                    let builder = levenshtein_automata::LevenshteinAutomatonBuilder::new(d, true);
+                    Some(self.expansions(f, text, Levenshtein(builder.build_dfa(&word)))?)
+                }
+            };
+            if let Some(q) = q {
+                clauses.push((Occur::Should, boosted(q, boost)));
+            }
+        }
+        Ok((!clauses.is_empty()).then(|| or_all(clauses)))
+    }
+
+    /// The words of a field that an automaton accepts, as an OR of term queries.
+    fn expansions<A: Automaton>(&self, field: Field, text: &str, automaton: A) -> Result<Box<dyn Query>>
+    where
+        A::State: Clone,
+    {
+        let mut words: Vec<Vec<u8>> = Vec::new();
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted
+                .terms()
+                .search(&automaton)
+                .into_stream()
+                .map_err(|e| Error::Tantivy(tantivy::TantivyError::from(e)))?;
+            while stream.advance() {
+                words.push(stream.key().to_vec());
+            }
+        }
+        words.sort_unstable();
+        words.dedup();
+        if words.len() > MAX_EXPANSIONS {
+            return Err(self.invalid(format!(
+                "{text} matches {} different words, more than {MAX_EXPANSIONS}; make it more specific",
+                words.len()
+            )));
+        }
+        Ok(or_all(
+            words
+                .into_iter()
+                .filter_map(|w| String::from_utf8(w).ok())
+                .map(|w| {
+                    let term = Term::from_field_text(field, &w);
+                    (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::WithFreqsAndPositions)) as _)
+                })
+                .collect(),
+        ))
+    }
+
+    fn phrase(&self, field: Option<&str>, text: &str, slop: u32) -> Result<Option<Box<dyn Query>>> {
+        if field.is_some_and(|f| FacetField::from_name(f).is_some() || f == "date") {
+            return self.term(field, text, &TermPattern::Exact);
+        }
+        let mut clauses = Vec::new();
+        for (f, boost) in self.text_fields(field)? {
+            if !self.is_text(f) {
+                return self.term(field, text, &TermPattern::Exact);
+            }
+            let terms = self.analyze(f, text)?;
+            let q: Box<dyn Query> = match terms.len() {
+                0 => continue,
+                1 => Box::new(TermQuery::new(terms[0].1.clone(), IndexRecordOption::WithFreqsAndPositions)),
+                _ => {
+                    let mut p = PhraseQuery::new_with_offset(terms);
+                    p.set_slop(slop);
+                    Box::new(p)
+                }
+            };
+            clauses.push((Occur::Should, boosted(q, boost)));
+        }
+        Ok((!clauses.is_empty()).then(|| or_all(clauses)))
+    }
+
+    fn exists(&self, field: &str) -> Result<Box<dyn Query>> {
+        let fields = self.index.fields();
+        let f = fields.schema().get_field(field).map_err(|_| self.invalid(format!("unknown field '{field}'")))?;
+        if !fields.schema().get_field_entry(f).is_fast() {
+            let fast: Vec<&str> =
+                fields.schema().fields().filter(|(_, e)| e.is_fast()).map(|(_, e)| e.name()).collect();
+            return Err(self.invalid(format!("{field}:* works on these fields only: {}", fast.join(", "))));
+        }
+        Ok(Box::new(ExistsQuery::new(field.to_string(), false)))
+    }
+
+    fn range(&self, field: &str, lower: &Bound<String>, upper: &Bound<String>) -> Result<Box<dyn Query>> {
+        if field != "date" {
+            return Err(self.invalid(format!("ranges work on date only, not on {field}")));
+        }
+        // A bound is a whole period: [2015 TO 2016] is 2015-01-01 up to the end of 2016.
+        let lo = match lower {
+            Bound::Included(v) => Bound::Included(self.period(v)?.0),
+            Bound::Excluded(v) => Bound::Included(self.period(v)?.1),
+            Bound::Unbounded => Bound::Unbounded,
+        };
+        let hi = match upper {
+            Bound::Included(v) => Bound::Excluded(self.period(v)?.1),
+            Bound::Excluded(v) => Bound::Excluded(self.period(v)?.0),
+            Bound::Unbounded => Bound::Unbounded,
+        };
+        Ok(self.date_range(lo, hi))
+    }
+
+    fn date_range(&self, lo: Bound<DateTime<Utc>>, hi: Bound<DateTime<Utc>>) -> Box<dyn Query> {
+        let field = self.index.fields().date;
+        let term =
+            |d: DateTime<Utc>| Term::from_field_date(field, tantivy::DateTime::from_timestamp_secs(d.timestamp()));
+        Box::new(RangeQuery::new(lo.map(term), hi.map(term)))
+    }
+
+    /// The period a date value names, as [start, end): a year (`2015`), a month
+    /// (`2015-06`), or a day (`2015-06-30` or any form the loader reads).
+    fn period(&self, value: &str) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+        period(value).ok_or_else(|| self.invalid(format!("'{value}' is not a date; write 2015, 2015-06 or 2015-06-30")))
+    }
+}
+
+/// See [`Compiler::period`].
+pub(crate) fn period(value: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let v = value.trim();
+    let day = |y: i32, m: u32, d: u32| {
+        NaiveDate::from_ymd_opt(y, m, d)?.and_hms_opt(0, 0, 0).map(|t| Utc.from_utc_datetime(&t))
+    };
+    let parts: Vec<&str> = v.split('-').collect();
+    let num = |s: &str| s.parse::<u32>().ok();
+    match parts.as_slice() {
+        [y] if y.len() == 4 => {
+            let y = num(y)? as i32;
+            Some((day(y, 1, 1)?, day(y + 1, 1, 1)?))
+        }
+        [y, m] if y.len() == 4 => {
+            let (y, m) = (num(y)? as i32, num(m)?);
+            let next = if m == 12 { day(y + 1, 1, 1)? } else { day(y, m + 1, 1)? };
+            Some((day(y, m, 1)?, next))
+        }
+        _ => {
+            let d = crate::load::parse_date(v)?;
+            let start = day(d.year(), d.month(), d.day())?;
+            Some((start, start + chrono::Duration::days(1)))
+        }
+    }
+}
+
+/// Elasticsearch's AUTO fuzziness: none up to 2 letters, 1 up to 5, else 2.
+fn auto_distance(word: &str) -> u8 {
+    match word.chars().count() {
+        0..=2 => 0,
+        3..=5 => 1,
+        _ => 2,
+    }
+}
+
+/// A wildcard (`*`, `?`, backslash escapes) as a regex over whole words.
+fn wildcard_regex(pattern: &str) -> String {
+    let mut out = String::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' => out.push_str(".*"),
+            '?' => out.push('.'),
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    push_literal(&mut out, n);
+                }
+            }
+            c => push_literal(&mut out, c),
+        }
+    }
+    out
+}
+
+fn push_literal(out: &mut String, c: char) {
+    if c.is_alphanumeric() {
+        out.push(c);
+    } else {
+        out.push('\\');
+        out.push(c);
+    }
+}
+
+/// A Levenshtein automaton as an automaton over the term dictionary.
+struct Levenshtein(levenshtein_automata::DFA);
+
+impl Automaton for Levenshtein {
+    type State = u32;
+
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(self.0.distance(*state), levenshtein_automata::Distance::Exact(_))
+    }
+
+    fn can_match(&self, state: &u32) -> bool {
+        *state != levenshtein_automata::SINK_STATE
+    }
+
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if boost == 1.0 { q } else { Box::new(BoostQuery::new(q, boost)) }
+}
+
+fn or_all(clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    match clauses.len() {
+        0 => Box::new(EmptyQuery),
+        1 => clauses.into_iter().next().expect("one clause").1,
+        _ => Box::new(BooleanQuery::new(clauses)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_become_anchored_regexes_with_escapes() {
+        let table = [("cyber*", "cyber.*"), ("wom?n", "wom.n"), ("u.s*", "u\\.s.*"), ("a\\*b*", "a\\*b.*")];
+        for (pattern, regex) in table {
+            assert_eq!(wildcard_regex(pattern), regex, "{pattern}");
+        }
+    }
+
+    #[test]
+    fn periods_are_years_months_and_days() {
+        let p = |v: &str| period(v).map(|(a, b)| (a.date_naive().to_string(), b.date_naive().to_string()));
+        assert_eq!(p("2015"), Some(("2015-01-01".into(), "2016-01-01".into())));
+        assert_eq!(p("2015-12"), Some(("2015-12-01".into(), "2016-01-01".into())));
+        assert_eq!(p("2016-02-29"), Some(("2016-02-29".into(), "2016-03-01".into())));
+        assert_eq!(p("March 4, 2025"), Some(("2025-03-04".into(), "2025-03-05".into())));
+        assert_eq!(p("2015-13"), None);
+        assert_eq!(p("soon"), None);
+    }
+
+    #[test]
+    fn auto_fuzziness_grows_with_length() {
+        assert_eq!([auto_distance("us"), auto_distance("iran"), auto_distance("sanction")], [0, 1, 2]);
+    }
+}

@@ -1,0 +1,168 @@
+//! The query language end to end, as tables: every operator on a small index whose answers
+//! are known, and errors with their positions.
+
+use chrono::{TimeZone, Utc};
+use gazette::{Document, Error, Index, SearchRequest};
+
+fn doc(id: &str, title: &str, body: &str, date: Option<(i32, u32, u32)>, url: Option<&str>) -> Document {
+    let mut d = Document::new(id, title, body);
+    d.date = date.map(|(y, m, day)| Utc.with_ymd_and_hms(y, m, day, 12, 0, 0).unwrap());
+    d.url = url.map(str::to_string);
+    gazette::enrich::enrich_document(&mut d);
+    d
+}
+
+fn index() -> Index {
+    let index = Index::create_in_ram().unwrap();
+    let mut w = index.writer().unwrap();
+    let docs = [
+        doc(
+            "cyber",
+            "China denies cyber attacks",
+            "BEIJING — China's Ministry of Foreign Affairs denied that Chinese hackers attacked American firms. \
+             Washington imposed sanctions on two companies.",
+            Some((2015, 9, 24)),
+            Some("https://example.org/cyber"),
+        ),
+        doc(
+            "women",
+            "Women in parliament",
+            "The number of women elected to parliament rose. A woman now leads the committee on cyberspace.",
+            Some((2016, 3, 8)),
+            None,
+        ),
+        doc(
+            "tariffs",
+            "New tariffs on steel",
+            "The United States raised tariffs on Chinese steel. Beijing called the sanction unfair.",
+            Some((2018, 6, 1)),
+            Some("https://example.org/steel"),
+        ),
+        doc(
+            "grain",
+            "Grain deal extended",
+            "Ukraine and Russia agreed to extend the grain corridor through the Black Sea.",
+            Some((2023, 5, 17)),
+            None,
+        ),
+        doc("undated", "Notes on sanctions policy", "Sanctions work slowly. Attacks on them are common.", None, None),
+    ];
+    for d in &docs {
+        w.add(d).unwrap();
+    }
+    w.commit().unwrap();
+    index
+}
+
+fn ids(index: &Index, q: &str) -> Vec<String> {
+    let r = index.search(&SearchRequest::new(q).limit(100).passages(0)).unwrap_or_else(|e| panic!("{q}: {e}"));
+    let mut ids: Vec<String> = r.hits.into_iter().map(|h| h.id).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn every_operator_finds_what_it_should() {
+    let index = index();
+    let table: &[(&str, &[&str])] = &[
+        // Words: stemmed, AND by default, all default fields.
+        ("sanction", &["tariffs", "undated", "cyber"]),
+        ("sanctions china", &["cyber"]),
+        ("sanctions chinese", &["cyber", "tariffs"]),
+        ("china OR ukraine", &["cyber", "grain"]),
+        ("china AND NOT steel", &["cyber"]),
+        ("china -steel", &["cyber"]),
+        ("-china", &["grain", "tariffs", "undated", "women"]),
+        ("NOT china NOT sanctions", &["grain", "women"]),
+        // Precedence: AND binds tighter than OR; parentheses override.
+        ("grain OR china AND steel", &["grain"]),
+        ("(grain OR china) AND steel", &[]),
+        ("grain OR chinese AND steel", &["grain", "tariffs"]),
+        ("(grain OR chinese) AND steel", &["tariffs"]),
+        ("women OR (china -steel)", &["cyber", "women"]),
+        // Phrases, slop, fields, boosts.
+        ("\"cyber attacks\"", &["cyber"]),
+        ("\"china attacks\"", &[]),
+        ("\"china attacks\"~3", &["cyber"]),
+        ("title:sanctions", &["undated"]),
+        ("title:(grain OR steel)", &["grain", "tariffs"]),
+        ("grain^3 OR steel", &["grain", "tariffs"]),
+        // Wildcards and fuzzy words, expanded against the index's words.
+        ("cyber*", &["cyber", "women"]),
+        ("wom?n", &["women"]),
+        ("sanctoin~1", &["cyber", "tariffs", "undated"]),
+        ("stel~", &["tariffs"]),
+        // Exists, dates, facets.
+        ("url:*", &["cyber", "tariffs"]),
+        ("-url:*", &["grain", "undated", "women"]),
+        ("date:[2015-01-01 TO 2016-06-30]", &["cyber", "women"]),
+        ("date:[2016 TO *]", &["grain", "tariffs", "women"]),
+        ("date:2018", &["tariffs"]),
+        ("date:2015-09", &["cyber"]),
+        ("date:>=2018-06-01", &["grain", "tariffs"]),
+        ("date:<2016", &["cyber"]),
+        ("country:China", &["cyber", "tariffs"]),
+        ("country:Europe", &["grain"]),
+        ("country: IN [Ukraine China]", &["cyber", "grain", "tariffs"]),
+        ("sanctions country:China -date:2018", &["cyber"]),
+        // Everything, and words the analyzer drops.
+        ("*", &["cyber", "grain", "tariffs", "undated", "women"]),
+        ("the", &[]),
+    ];
+    let mut failures = Vec::new();
+    for (q, want) in table {
+        let got = ids(&index, q);
+        let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        if got != want {
+            failures.push(format!("{q}: got {got:?}, want {want:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn the_default_operator_can_be_or() {
+    let index = index();
+    let r = index.search(&SearchRequest::new("grain steel").match_any(true).limit(10)).unwrap();
+    assert_eq!(r.total, 2);
+    let r = index.search(&SearchRequest::new("+grain steel").match_any(true).limit(10)).unwrap();
+    assert_eq!(r.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["grain"]);
+}
+
+#[test]
+fn errors_name_the_position_and_the_fix() {
+    let index = index();
+    let table: &[(&str, usize, &str)] = &[
+        ("china AND", 6, "AND"),
+        ("\"cyber attack", 0, "quote"),
+        ("(china OR iran", 0, "("),
+        ("contry:China", 0, "did you mean 'country'"),
+        ("sanction~3", 8, "0, 1 or 2"),
+        ("  china OR OR iran", 8, "OR"),
+    ];
+    for (q, pos, needle) in table {
+        match index.search(&SearchRequest::new(*q)) {
+            Err(Error::QuerySyntax { position, message, .. }) => {
+                assert_eq!(position, *pos, "{q}: {message}");
+                assert!(message.contains(needle), "{q}: {message}");
+            }
+            other => panic!("{q}: expected a syntax error, got {other:?}"),
+        }
+    }
+    // Valid syntax that the index cannot answer.
+    for q in ["title:*", "country:cyber*", "date:[soon TO later]", "china W/5 hack*"] {
+        assert!(matches!(index.search(&SearchRequest::new(q)), Err(Error::InvalidQuery { .. })), "{q}");
+    }
+}
+
+#[test]
+fn wildcard_and_fuzzy_expansions_are_highlighted() {
+    let index = index();
+    let r = index.search(&SearchRequest::new("cyber*").limit(10)).unwrap();
+    let women = r.hits.iter().find(|h| h.id == "women").unwrap();
+    assert!(women.passages[0].fragment.render("[", "]").contains("[cyberspace]"), "{:?}", women.passages);
+    let r = index.search(&SearchRequest::new("sanctoin~1").limit(10)).unwrap();
+    let tariffs = r.hits.iter().find(|h| h.id == "tariffs").unwrap();
+    assert!(tariffs.passages.iter().any(|p| p.fragment.render("[", "]").contains("[sanction]")));
+}
