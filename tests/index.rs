@@ -285,6 +285,17 @@ fn big_json_lines_files_are_streamed_with_the_same_result() {
     assert_eq!(streamed.get("feed.jsonl#4000").unwrap().title, whole.get("feed.jsonl#4000").unwrap().title);
     let entry = |i: &Index| i.manifest().unwrap().files.into_values().next().unwrap();
     assert_eq!(entry(&streamed), entry(&whole));
+    // The commits inside the file logged only the ids each added, then the whole entry.
+    let (_, logs) = manifest_files(dir_s.path());
+    let log = fs::read_to_string(dir_s.path().join(&logs[0])).unwrap();
+    let extends: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["change"].get("extend").is_some())
+        .collect();
+    assert!(extends.len() >= 2, "{log}");
+    let logged: usize = extends.iter().map(|v| v["change"]["extend"]["ids"].as_array().unwrap().len()).sum();
+    assert!(logged < 5000, "no id logged twice: {logged}");
     // Unchanged: the rerun reads it once to hash it, and indexes nothing.
     let again = streamed.reindex(&opts).unwrap();
     assert_eq!((again.unchanged, again.documents_indexed), (1, 0));

@@ -105,6 +105,19 @@ fn every_operator_finds_what_it_should() {
         ("country:Europe", &["grain"]),
         ("country: IN [Ukraine China]", &["cyber", "grain", "tariffs"]),
         ("sanctions country:China -date:2018", &["cyber"]),
+        // Proximity: within n words in either order, or in order.
+        ("hackers W/3 attacked", &["cyber"]),
+        ("attacked W/1 hackers", &["cyber"]),
+        ("hackers PRE/1 attacked", &["cyber"]),
+        ("attacked PRE/3 hackers", &[]),
+        ("denied W/2 firms", &[]),
+        ("denied W/6 firms", &["cyber"]),
+        ("(spies OR hackers) W/2 american", &["cyber"]),
+        ("hack* W/2 american", &["cyber"]),
+        ("\"chinese hackers\" PRE/3 firms", &["cyber"]),
+        ("wom?n W/3 parliament", &["women"]),
+        ("-(tariffs W/2 steel) steel", &[]),
+        ("tariffs W/2 steel OR grain", &["grain", "tariffs"]),
         // Everything, and words the analyzer drops.
         ("*", &["cyber", "grain", "tariffs", "undated", "women"]),
         ("the", &[]),
@@ -151,7 +164,7 @@ fn errors_name_the_position_and_the_fix() {
         }
     }
     // Valid syntax that the index cannot answer.
-    for q in ["title:*", "country:cyber*", "date:[soon TO later]", "china W/5 hack*"] {
+    for q in ["title:*", "country:cyber*", "date:[soon TO later]", "china W/S hack*", "china W/5 title:hack"] {
         assert!(matches!(index.search(&SearchRequest::new(q)), Err(Error::InvalidQuery { .. })), "{q}");
     }
 }
@@ -165,4 +178,7 @@ fn wildcard_and_fuzzy_expansions_are_highlighted() {
     let r = index.search(&SearchRequest::new("sanctoin~1").limit(10)).unwrap();
     let tariffs = r.hits.iter().find(|h| h.id == "tariffs").unwrap();
     assert!(tariffs.passages.iter().any(|p| p.fragment.render("[", "]").contains("[sanction]")));
+    let r = index.search(&SearchRequest::new("hack* W/2 american").limit(10)).unwrap();
+    let text = r.hits[0].passages[0].fragment.render("[", "]");
+    assert!(text.contains("[hackers]") && text.contains("[American]"), "{text}");
 }

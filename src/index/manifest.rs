@@ -51,11 +51,68 @@ pub(crate) struct Stored {
     pub log_len: u64,
 }
 
-/// One line of the log: a file's new entry, or `null` when it left the index.
+/// A change to one file's entry since the last commit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Change {
+    /// The file's entry is now this.
+    Set(FileEntry),
+    /// The file left the index.
+    Remove,
+    /// More documents of a file being indexed in parts (its entry has an empty hash).
+    Extend {
+        /// Size and time of the file.
+        size: u64,
+        /// Modification time.
+        modified_ns: u64,
+        /// Ids of the documents added.
+        ids: Vec<String>,
+    },
+}
+
+impl Change {
+    /// This change followed by `next`, as one.
+    pub(crate) fn then(self, next: Change) -> Change {
+        match (self, next) {
+            (Change::Set(mut e), Change::Extend { ids, .. }) => {
+                e.ids.extend(ids);
+                Change::Set(e)
+            }
+            (Change::Extend { ids: mut a, .. }, Change::Extend { size, modified_ns, ids }) => {
+                a.extend(ids);
+                Change::Extend { size, modified_ns, ids: a }
+            }
+            (_, next) => next,
+        }
+    }
+
+    /// Applies the change to a manifest.
+    pub(crate) fn apply(self, files: &mut BTreeMap<PathBuf, FileEntry>, path: PathBuf) {
+        match self {
+            Change::Set(e) => {
+                files.insert(path, e);
+            }
+            Change::Remove => {
+                files.remove(&path);
+            }
+            Change::Extend { size, modified_ns, ids } => {
+                let e = files.entry(path).or_insert_with(|| FileEntry {
+                    size,
+                    modified_ns,
+                    hash: String::new(),
+                    ids: Vec::new(),
+                });
+                e.ids.extend(ids);
+            }
+        }
+    }
+}
+
+/// One line of the log.
 #[derive(Debug, Serialize, Deserialize)]
 struct LogRecord {
     path: PathBuf,
-    entry: Option<FileEntry>,
+    change: Change,
 }
 
 impl Manifest {
@@ -72,10 +129,7 @@ impl Manifest {
             std::io::Read::take(file, stored.log_len).read_to_end(&mut log).map_err(|e| Error::io(&path, e))?;
             for line in log.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
                 let record: LogRecord = serde_json::from_slice(line).map_err(|e| bad(&path, e))?;
-                match record.entry {
-                    Some(entry) => manifest.files.insert(record.path, entry),
-                    None => manifest.files.remove(&record.path),
-                };
+                record.change.apply(&mut manifest.files, record.path);
             }
         }
         Ok(manifest)
@@ -94,19 +148,15 @@ impl Manifest {
 
     /// Appends changes to the log of `stored`, after cutting off any bytes past its committed
     /// length, and fsyncs. Returns where the manifest of the new commit is.
-    pub(crate) fn append_log(
-        dir: &Path,
-        stored: &Stored,
-        changes: &BTreeMap<PathBuf, Option<FileEntry>>,
-    ) -> Result<Stored> {
+    pub(crate) fn append_log(dir: &Path, stored: &Stored, changes: &BTreeMap<PathBuf, Change>) -> Result<Stored> {
         let path = dir.join(&stored.log);
         let io = |e| Error::io(&path, e);
         let mut file = std::fs::OpenOptions::new().create(true).write(true).truncate(false).open(&path).map_err(io)?;
         file.set_len(stored.log_len).map_err(io)?;
         file.seek(SeekFrom::End(0)).map_err(io)?;
         let mut w = std::io::BufWriter::new(&mut file);
-        for (path, entry) in changes {
-            let record = LogRecord { path: path.clone(), entry: entry.clone() };
+        for (path, change) in changes {
+            let record = LogRecord { path: path.clone(), change: change.clone() };
             serde_json::to_writer(&mut w, &record).map_err(|e| io(std::io::Error::other(e)))?;
             w.write_all(b"\n").map_err(io)?;
         }
@@ -147,5 +197,32 @@ impl Manifest {
                 let _ = std::fs::remove_file(e.path());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(hash: &str, ids: &[&str]) -> FileEntry {
+        FileEntry { size: 1, modified_ns: 2, hash: hash.into(), ids: ids.iter().map(|s| s.to_string()).collect() }
+    }
+
+    fn extend(ids: &[&str]) -> Change {
+        Change::Extend { size: 1, modified_ns: 2, ids: ids.iter().map(|s| s.to_string()).collect() }
+    }
+
+    #[test]
+    fn changes_merge_and_apply() {
+        let mut files = BTreeMap::new();
+        let p = PathBuf::from("/f");
+        extend(&["a"]).then(extend(&["b"])).apply(&mut files, p.clone());
+        assert_eq!(files[&p], entry("", &["a", "b"]));
+        extend(&["c"]).apply(&mut files, p.clone());
+        assert_eq!(files[&p].ids, ["a", "b", "c"]);
+        Change::Set(entry("h", &["x"])).then(extend(&["y"])).apply(&mut files, p.clone());
+        assert_eq!(files[&p], entry("h", &["x", "y"]));
+        Change::Set(entry("h", &["x"])).then(Change::Remove).apply(&mut files, p.clone());
+        assert!(files.is_empty());
     }
 }

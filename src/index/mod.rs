@@ -283,7 +283,7 @@ fn write_manifest(
     opstamp: u64,
     manifest: &Manifest,
     previous: Option<&manifest::Stored>,
-    changes: &BTreeMap<PathBuf, Option<FileEntry>>,
+    changes: &BTreeMap<PathBuf, manifest::Change>,
 ) -> Result<manifest::Stored> {
     if let Some(stored) = previous {
         let snapshot_len = std::fs::metadata(dir.join(&stored.snapshot)).map(|m| m.len()).unwrap_or(0);
@@ -316,8 +316,8 @@ pub struct Writer<'a> {
     index: &'a Index,
     inner: IndexWriter,
     manifest: Manifest,
-    /// Files whose entries changed since the last commit (`None`: removed).
-    changes: BTreeMap<PathBuf, Option<FileEntry>>,
+    /// Files whose entries changed since the last commit.
+    changes: BTreeMap<PathBuf, manifest::Change>,
     /// Where the manifest of the last commit is.
     stored: Option<manifest::Stored>,
     /// The next commit writes a whole snapshot (after `delete_all`).
@@ -354,15 +354,29 @@ impl Writer<'_> {
 
     /// Records what the index holds of a source file, for the next commit.
     pub(crate) fn set_file(&mut self, path: PathBuf, entry: FileEntry) {
-        self.changes.insert(path.clone(), Some(entry.clone()));
-        self.manifest.files.insert(path, entry);
+        self.change(path, manifest::Change::Set(entry));
     }
 
     /// Records that the index holds nothing of a source file any more.
     pub(crate) fn forget_file(&mut self, path: &Path) {
-        if self.manifest.files.remove(path).is_some() {
-            self.changes.insert(path.to_path_buf(), None);
+        if self.manifest.files.contains_key(path) {
+            self.change(path.to_path_buf(), manifest::Change::Remove);
         }
+    }
+
+    /// Records more documents of a file indexed in parts; its entry has an empty hash until
+    /// [`Writer::set_file`] records it whole.
+    pub(crate) fn extend_file(&mut self, path: PathBuf, size: u64, modified_ns: u64, ids: Vec<String>) {
+        self.change(path, manifest::Change::Extend { size, modified_ns, ids });
+    }
+
+    fn change(&mut self, path: PathBuf, change: manifest::Change) {
+        change.clone().apply(&mut self.manifest.files, path.clone());
+        let merged = match self.changes.remove(&path) {
+            Some(previous) => previous.then(change),
+            None => change,
+        };
+        self.changes.insert(path, merged);
     }
 
     /// The manifest as it will be committed.

@@ -334,10 +334,9 @@ impl Writer<'_> {
     /// far and an empty hash, so that the manifest matches the index and the next run
     /// indexes the file again.
     fn commit_run(&mut self, run: &mut Run) -> Result<()> {
-        if let Some((file, _, ids)) = &run.streaming {
-            let entry =
-                FileEntry { size: file.size, modified_ns: file.modified_ns, hash: String::new(), ids: ids.clone() };
-            self.set_file(file.path.clone(), entry);
+        if let Some((file, _, ids)) = &mut run.streaming {
+            // Only the ids added since the last commit go to the log.
+            self.extend_file(file.path.clone(), file.size, file.modified_ns, std::mem::take(&mut ids.pending));
         }
         self.commit()?;
         run.report.commits += 1;
@@ -358,8 +357,9 @@ impl Writer<'_> {
                 let known = self.pending_manifest().files.contains_key(&file.path);
                 if !opts.dry_run {
                     self.delete_file(&file.path);
+                    self.forget_file(&file.path);
                 }
-                run.streaming = Some((file, known, Vec::new()));
+                run.streaming = Some((file, known, StreamIds::default()));
             }
             Msg::StreamDocs { documents, warnings, bytes } => {
                 run.progress.bytes += bytes;
@@ -373,7 +373,10 @@ impl Writer<'_> {
                         self.add(doc)?;
                     }
                 }
-                ids.extend(documents.into_iter().map(|d| d.id));
+                for d in documents {
+                    ids.all.push(d.id.clone());
+                    ids.pending.push(d.id);
+                }
             }
             Msg::StreamEnd { hash, failure } => {
                 let Some((file, known, ids)) = run.streaming.take() else { return Ok(()) };
@@ -401,7 +404,7 @@ impl Writer<'_> {
                         } else {
                             run.report.added += 1
                         }
-                        let entry = FileEntry { size: file.size, modified_ns: file.modified_ns, hash, ids };
+                        let entry = FileEntry { size: file.size, modified_ns: file.modified_ns, hash, ids: ids.all };
                         self.set_file(file.path, entry);
                     }
                 }
@@ -518,8 +521,17 @@ struct Run {
     plan: Plan,
     progress: Progress,
     since_commit: usize,
-    /// The big file being streamed: the file, whether the index knew it, the ids so far.
-    streaming: Option<(SourceFile, bool, Vec<String>)>,
+    /// The big file being streamed: the file, whether the index knew it, its ids.
+    streaming: Option<(SourceFile, bool, StreamIds)>,
+}
+
+/// Ids of the documents of a streamed file.
+#[derive(Default)]
+struct StreamIds {
+    /// All so far.
+    all: Vec<String>,
+    /// Those added since the last commit.
+    pending: Vec<String>,
 }
 
 /// Loads the files to load, a batch at a time on the pool, and sends the outcomes in order.

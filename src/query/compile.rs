@@ -21,6 +21,7 @@ use tantivy_fst::Automaton;
 
 use super::facets::{self, FacetField};
 use super::parse::{Node, NodeKind, TermPattern};
+use super::proximity::{ProximityQuery, Side};
 use crate::error::{Error, Result};
 use crate::index::Index;
 
@@ -70,10 +71,21 @@ impl<'a> Compiler<'a> {
             }
             NodeKind::Required(child) => self.compile(child)?,
             NodeKind::Boost { node, factor } => self.compile(node)?.map(|q| Box::new(BoostQuery::new(q, *factor)) as _),
-            NodeKind::Near { .. } | NodeKind::Sentence { .. } | NodeKind::Paragraph { .. } => {
+            NodeKind::Near { left, right, distance, ordered } => {
+                let mut clauses = Vec::new();
+                for (f, boost) in self.text_fields(None)? {
+                    let (l, r) = (self.side(f, left)?, self.side(f, right)?);
+                    if l.is_empty() || r.is_empty() {
+                        continue;
+                    }
+                    let q = ProximityQuery { field: f, left: l, right: r, distance: *distance, ordered: *ordered };
+                    clauses.push((Occur::Should, boosted(Box::new(q), boost)));
+                }
+                Some(or_all(clauses))
+            }
+            NodeKind::Sentence { .. } | NodeKind::Paragraph { .. } => {
                 return Err(self.invalid(format!(
-                    "proximity connectors (W/n, PRE/n, W/S, W/P) are parsed but not searchable yet: `{node}`; use a \
-                     phrase with slop instead, e.g. \"a b\"~5"
+                    "W/S and W/P are parsed but not searchable yet: `{node}`; W/n works (e.g. a W/15 b)"
                 )));
             }
         })
@@ -195,8 +207,64 @@ impl<'a> Compiler<'a> {
         Ok((!clauses.is_empty()).then(|| or_all(clauses)))
     }
 
+    /// One side of a proximity in a field: alternatives, each a run of consecutive terms.
+    fn side(&self, field: Field, node: &Node) -> Result<Side> {
+        let words = |terms: Vec<(usize, Term)>| terms.into_iter().map(|(_, t)| t).collect::<Vec<_>>();
+        Ok(match &node.kind {
+            NodeKind::Term { field: None, text, pattern } => match pattern {
+                TermPattern::Exact => {
+                    let run = words(self.analyze(field, text)?);
+                    if run.is_empty() { Vec::new() } else { vec![run] }
+                }
+                TermPattern::Wildcard => {
+                    let regex = tantivy_fst::Regex::new(&wildcard_regex(&text.to_lowercase()))
+                        .map_err(|e| self.invalid(format!("wildcard {text}: {e}")))?;
+                    self.expand(field, text, regex)?.into_iter().map(|t| vec![t]).collect()
+                }
+                TermPattern::Fuzzy(distance) => {
+                    let Some((_, term)) = self.analyze(field, text)?.into_iter().next() else { return Ok(Vec::new()) };
+                    let word = term.value().as_str().unwrap_or_default().to_string();
+                    let d = distance.unwrap_or_else(|| auto_distance(&word));
+                    let dfa = levenshtein_automata::LevenshteinAutomatonBuilder::new(d, true).build_dfa(&word);
+                    self.expand(field, text, Levenshtein(dfa))?.into_iter().map(|t| vec![t]).collect()
+                }
+            },
+            NodeKind::Phrase { field: None, text, .. } => {
+                let run = words(self.analyze(field, text)?);
+                if run.is_empty() { Vec::new() } else { vec![run] }
+            }
+            NodeKind::Or(children) => {
+                let mut all = Vec::new();
+                for c in children {
+                    all.extend(self.side(field, c)?);
+                }
+                all
+            }
+            NodeKind::Boost { node, .. } => self.side(field, node)?,
+            _ => {
+                return Err(self.invalid(format!(
+                    "`{node}` cannot be a side of W/n or PRE/n yet: use words, phrases, wildcards, fuzzy words or \
+                     OR groups of them, without a field"
+                )));
+            }
+        })
+    }
+
     /// The words of a field that an automaton accepts, as an OR of term queries.
     fn expansions<A: Automaton>(&self, field: Field, text: &str, automaton: A) -> Result<Box<dyn Query>>
+    where
+        A::State: Clone,
+    {
+        Ok(or_all(
+            self.expand(field, text, automaton)?
+                .into_iter()
+                .map(|t| (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::WithFreqsAndPositions)) as _))
+                .collect(),
+        ))
+    }
+
+    /// The words of a field that an automaton accepts.
+    fn expand<A: Automaton>(&self, field: Field, text: &str, automaton: A) -> Result<Vec<Term>>
     where
         A::State: Clone,
     {
@@ -220,16 +288,11 @@ impl<'a> Compiler<'a> {
                 words.len()
             )));
         }
-        Ok(or_all(
-            words
-                .into_iter()
-                .filter_map(|w| String::from_utf8(w).ok())
-                .map(|w| {
-                    let term = Term::from_field_text(field, &w);
-                    (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::WithFreqsAndPositions)) as _)
-                })
-                .collect(),
-        ))
+        Ok(words
+            .into_iter()
+            .filter_map(|w| String::from_utf8(w).ok())
+            .map(|w| Term::from_field_text(field, &w))
+            .collect())
     }
 
     fn phrase(&self, field: Option<&str>, text: &str, slop: u32) -> Result<Option<Box<dyn Query>>> {

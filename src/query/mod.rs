@@ -5,6 +5,7 @@ mod compile;
 mod facet_counter;
 mod facets;
 pub mod parse;
+mod proximity;
 
 use std::collections::HashMap;
 
@@ -216,7 +217,8 @@ impl SearchRequest {
 
     /// The parsed query.
     fn tree(&self, index: &Index) -> Result<parse::Node> {
-        let names: Vec<&str> = index.fields().schema().fields().map(|(_, e)| e.name()).collect();
+        let names: Vec<&str> =
+            index.fields().schema().fields().filter(|(_, e)| e.is_indexed()).map(|(_, e)| e.name()).collect();
         let opts = parse::ParseOptions { fields: &names, default_and: !self.match_any };
         parse::parse(self.query.trim(), &opts).map_err(|e| Error::QuerySyntax {
             query: self.query.clone(),
