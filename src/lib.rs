@@ -57,7 +57,7 @@ pub use document::Document;
 pub use error::{Error, FileProblem, Result};
 pub use highlight::{Highlighted, Passage};
 pub use index::{Index, IndexStats, ReindexOptions, ReindexReport, Writer};
-pub use query::{Hit, SearchRequest, SearchResults};
+pub use query::{Hit, SearchRequest, SearchResults, Sort};
 
 /// Re-exported so that embedders can build dates for [`Document`] without a version clash.
 pub use chrono;

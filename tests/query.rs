@@ -182,3 +182,41 @@ fn wildcard_and_fuzzy_expansions_are_highlighted() {
     let text = r.hits[0].passages[0].fragment.render("[", "]");
     assert!(text.contains("[hackers]") && text.contains("[American]"), "{text}");
 }
+
+#[test]
+fn sorting_by_date_and_date_bounds() {
+    let index = index();
+    let order = |r: gazette::SearchResults| r.hits.into_iter().map(|h| h.id).collect::<Vec<_>>();
+    let all = |sort| SearchRequest::new("*").limit(10).passages(0).sort(sort);
+    assert_eq!(
+        order(index.search(&all(gazette::Sort::Newest)).unwrap()),
+        ["grain", "tariffs", "women", "cyber", "undated"]
+    );
+    assert_eq!(
+        order(index.search(&all(gazette::Sort::Oldest)).unwrap()),
+        ["cyber", "women", "tariffs", "grain", "undated"]
+    );
+    // Bounds are whole periods: --to 2016 includes all of 2016.
+    let bounded = SearchRequest::new("*").limit(10).passages(0).from("2015-10").to("2018");
+    let mut got = order(index.search(&bounded).unwrap());
+    got.sort();
+    assert_eq!(got, ["tariffs", "women"]);
+    let bad = index.search(&SearchRequest::new("*").from("yesterday-ish"));
+    assert!(matches!(bad, Err(Error::InvalidArgument { what: "--from", .. })), "{bad:?}");
+}
+
+#[test]
+fn equal_scores_are_ordered_by_id() {
+    // Four documents with the same text score the same; their order must not depend on how
+    // the index was built (one writer thread or two, one commit or several).
+    let a = Index::create_in_ram().unwrap();
+    let mut w = a.writer().unwrap();
+    for id in ["d", "b", "a", "c"] {
+        w.add(&Document::new(id, "Same title", "Same body about tariffs.")).unwrap();
+        w.commit().unwrap();
+    }
+    let r = a.search(&SearchRequest::new("tariffs").limit(3)).unwrap();
+    assert_eq!(r.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
+    let r = a.search(&SearchRequest::new("tariffs").limit(2).offset(2)).unwrap();
+    assert_eq!(r.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["c", "d"]);
+}

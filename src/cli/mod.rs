@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use gazette::query::FacetField;
-use gazette::{Index, ReindexOptions, SearchRequest};
+use gazette::{Index, ReindexOptions, SearchRequest, Sort};
 
 /// Exit statuses, as ripgrep has them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +102,15 @@ enum Command {
         /// Passages per hit.
         #[arg(long, default_value_t = 2)]
         passages: usize,
+        /// Order: relevance, date (oldest first) or -date (newest first).
+        #[arg(long, default_value = "relevance", value_parser = ["relevance", "date", "-date"], allow_hyphen_values = true)]
+        sort: String,
+        /// Only documents dated in or after this period (2015, 2015-06, 2015-06-30).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Only documents dated in or before this period (2016 means to the end of 2016).
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
         /// Only documents about this country or region (repeatable: any of them).
         #[arg(long, value_name = "NAME")]
         country: Vec<String>,
@@ -185,12 +194,44 @@ pub fn run() -> Result<Status> {
             };
             cmd_index(&mut out, &index.path(), opts, memory, quiet, json)?
         }
-        Command::Search { query, index, limit, offset, any, passages, country, actor, topic, facets, json, color } => {
+        Command::Search {
+            query,
+            index,
+            limit,
+            offset,
+            any,
+            passages,
+            sort,
+            from,
+            to,
+            country,
+            actor,
+            topic,
+            facets,
+            json,
+            color,
+        } => {
             let dir = index.path();
             ensure_index(&dir, index.dir.is_none())?;
             let idx = Index::open(&dir)?;
-            let mut request =
-                SearchRequest::new(query).limit(limit).offset(offset).match_any(any).passages(passages).facets(facets);
+            let sort = match sort.as_str() {
+                "date" => Sort::Oldest,
+                "-date" => Sort::Newest,
+                _ => Sort::Relevance,
+            };
+            let mut request = SearchRequest::new(query)
+                .limit(limit)
+                .offset(offset)
+                .match_any(any)
+                .passages(passages)
+                .facets(facets)
+                .sort(sort);
+            if let Some(from) = from {
+                request = request.from(from);
+            }
+            if let Some(to) = to {
+                request = request.to(to);
+            }
             for (field, values) in
                 [(FacetField::Country, country), (FacetField::Actor, actor), (FacetField::Topic, topic)]
             {

@@ -349,10 +349,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn date_range(&self, lo: Bound<DateTime<Utc>>, hi: Bound<DateTime<Utc>>) -> Box<dyn Query> {
-        let field = self.index.fields().date;
-        let term =
-            |d: DateTime<Utc>| Term::from_field_date(field, tantivy::DateTime::from_timestamp_secs(d.timestamp()));
-        Box::new(RangeQuery::new(lo.map(term), hi.map(term)))
+        range_query(self.index.fields().date, lo, hi)
     }
 
     /// The period a date value names, as [start, end): a year (`2015`), a month
@@ -360,6 +357,16 @@ impl<'a> Compiler<'a> {
     fn period(&self, value: &str) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
         period(value).ok_or_else(|| self.invalid(format!("'{value}' is not a date; write 2015, 2015-06 or 2015-06-30")))
     }
+}
+
+fn range_query(field: Field, lo: Bound<DateTime<Utc>>, hi: Bound<DateTime<Utc>>) -> Box<dyn Query> {
+    let term = |d: DateTime<Utc>| Term::from_field_date(field, tantivy::DateTime::from_timestamp_secs(d.timestamp()));
+    Box::new(RangeQuery::new(lo.map(term), hi.map(term)))
+}
+
+/// Documents dated from `lo` (included) to `hi` (excluded), either end open.
+pub(crate) fn date_range(field: Field, lo: Option<DateTime<Utc>>, hi: Option<DateTime<Utc>>) -> Box<dyn Query> {
+    range_query(field, lo.map_or(Bound::Unbounded, Bound::Included), hi.map_or(Bound::Unbounded, Bound::Excluded))
 }
 
 /// See [`Compiler::period`].

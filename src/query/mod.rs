@@ -30,7 +30,7 @@ const TIE_SLACK: usize = 8;
 /// Orders documents of equal score by id, so that the order does not depend on how the index
 /// happens to be laid out in segments (which differs between two builds of the same files).
 /// Only tied documents are read.
-fn break_ties(searcher: &Searcher, f: &Fields, top: Vec<(f32, DocAddress)>) -> Result<Vec<(f32, DocAddress)>> {
+fn break_ties(searcher: &Searcher, f: &Fields, top: Vec<(f64, DocAddress)>) -> Result<Vec<(f64, DocAddress)>> {
     let tied = |i: usize| (i > 0 && top[i - 1].0 == top[i].0) || top.get(i + 1).is_some_and(|next| next.0 == top[i].0);
     let mut keyed = Vec::with_capacity(top.len());
     for (i, &(score, addr)) in top.iter().enumerate() {
@@ -79,6 +79,22 @@ pub struct SearchRequest {
     passage_chars: usize,
     filters: Vec<(FacetField, String)>,
     facet_limit: usize,
+    sort: Sort,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best BM25 score first (the default); equal scores by id.
+    #[default]
+    Relevance,
+    /// Oldest first; undated documents last; equal dates by id.
+    Oldest,
+    /// Newest first; undated documents last; equal dates by id.
+    Newest,
 }
 
 impl SearchRequest {
@@ -93,6 +109,9 @@ impl SearchRequest {
             passage_chars: DEFAULT_PASSAGE_CHARS,
             filters: Vec::new(),
             facet_limit: 0,
+            sort: Sort::Relevance,
+            from: None,
+            to: None,
         }
     }
 
@@ -123,6 +142,25 @@ impl SearchRequest {
     /// default, for none).
     pub fn facets(mut self, n: usize) -> Self {
         self.facet_limit = n;
+        self
+    }
+
+    /// The order of hits (default [`Sort::Relevance`]). With a date order, hits have a
+    /// score of 0.
+    pub fn sort(mut self, sort: Sort) -> Self {
+        self.sort = sort;
+        self
+    }
+
+    /// Only documents dated in or after this period (`2015`, `2015-06`, `2015-06-30`).
+    pub fn from(mut self, period: impl Into<String>) -> Self {
+        self.from = Some(period.into());
+        self
+    }
+
+    /// Only documents dated in or before this period (`2016` means up to the end of 2016).
+    pub fn to(mut self, period: impl Into<String>) -> Self {
+        self.to = Some(period.into());
         self
     }
 
@@ -167,9 +205,28 @@ impl SearchRequest {
         let query = self.parse(index)?;
         let searcher = index.searcher();
         let want = self.offset + self.limit.max(1);
-        let (top, total) =
-            searcher.search(&*query, &(TopDocs::with_limit(want + TIE_SLACK).order_by_score(), Count))?;
+        let top_docs = TopDocs::with_limit(want + TIE_SLACK);
+        let (top, total): (Vec<(f64, DocAddress)>, usize) = match self.sort {
+            Sort::Relevance => {
+                let (top, total) = searcher.search(&*query, &(top_docs.order_by_score(), Count))?;
+                (top.into_iter().map(|(s, a)| (s as f64, a)).collect(), total)
+            }
+            Sort::Oldest | Sort::Newest => {
+                let order = if self.sort == Sort::Newest { tantivy::Order::Desc } else { tantivy::Order::Asc };
+                let by_date = top_docs.order_by_fast_field::<tantivy::DateTime>(schema::DATE, order);
+                let (top, total) = searcher.search(&*query, &(by_date, Count))?;
+                // The key sorts descending: newest first, or oldest first by negating; undated last.
+                let key = |d: Option<tantivy::DateTime>| match d {
+                    Some(d) if self.sort == Sort::Newest => d.into_timestamp_secs() as f64,
+                    Some(d) => -(d.into_timestamp_secs() as f64),
+                    None => f64::NEG_INFINITY,
+                };
+                (top.into_iter().map(|(d, a)| (key(d), a)).collect(), total)
+            }
+        };
         let top = break_ties(&searcher, fields, top)?;
+        let top: Vec<(f32, DocAddress)> =
+            top.into_iter().map(|(k, a)| (if self.sort == Sort::Relevance { k as f32 } else { 0.0 }, a)).collect();
         let top: Vec<(f32, DocAddress)> =
             if self.limit == 0 { Vec::new() } else { top.into_iter().skip(self.offset).take(self.limit).collect() };
         let facets =
@@ -187,10 +244,26 @@ impl SearchRequest {
     /// The query with the facet filters applied.
     fn parse(&self, index: &Index) -> Result<Box<dyn Query>> {
         let query = self.parse_text(index)?;
-        if self.filters.is_empty() {
+        if self.filters.is_empty() && self.from.is_none() && self.to.is_none() {
             return Ok(query);
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        if self.from.is_some() || self.to.is_some() {
+            let bound = |v: &Option<String>, what: &'static str| -> Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
+                v.as_deref()
+                    .map(|v| {
+                        compile::period(v).ok_or_else(|| Error::InvalidArgument {
+                            what,
+                            value: v.to_string(),
+                            reason: "not a date; write 2015, 2015-06 or 2015-06-30".to_string(),
+                        })
+                    })
+                    .transpose()
+            };
+            let lo = bound(&self.from, "--from")?.map(|p| p.0);
+            let hi = bound(&self.to, "--to")?.map(|p| p.1);
+            clauses.push((Occur::Must, compile::date_range(index.fields().date, lo, hi)));
+        }
         for field in FacetField::ALL {
             let values: Vec<&String> = self.filters.iter().filter(|(f, _)| *f == field).map(|(_, v)| v).collect();
             if values.is_empty() {
