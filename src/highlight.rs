@@ -69,6 +69,39 @@ impl Highlighted {
         out.push_str(&self.text[last..]);
         out
     }
+
+    /// The text as HTML: escaped, each highlight in `<mark>`.
+    ///
+    /// ```
+    /// let h = gazette::Highlighted { text: "<script> & cyber".into(), highlights: vec![11..16] };
+    /// assert_eq!(h.render_html(), "&lt;script&gt; &amp; <mark>cyber</mark>");
+    /// ```
+    pub fn render_html(&self) -> String {
+        let mut out = String::with_capacity(self.text.len() + self.highlights.len() * 13);
+        let mut last = 0;
+        for r in &self.highlights {
+            escape_html(&self.text[last..r.start], &mut out);
+            out.push_str("<mark>");
+            escape_html(&self.text[r.clone()], &mut out);
+            out.push_str("</mark>");
+            last = r.end;
+        }
+        escape_html(&self.text[last..], &mut out);
+        out
+    }
+}
+
+fn escape_html(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
 }
 
 impl Serialize for Highlighted {

@@ -267,3 +267,30 @@ fn facet_filters_facets_show_and_enrich_commands() {
     let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
     assert!(v["facets"]["country"].as_array().unwrap().iter().any(|c| c["value"] == "China"));
 }
+
+#[test]
+fn csv_and_html_output_escape_what_they_must() {
+    let t = tempfile::tempdir().unwrap();
+    let news = t.path().join("news");
+    fs::create_dir_all(&news).unwrap();
+    fs::write(
+        news.join("x.txt"),
+        "Tariffs, \"quoted\" <script>alert(1)</script>\n\nThe <script>alert('x')</script> tariffs & quotas rose.",
+    )
+    .unwrap();
+    gazette(t.path()).args(["index", "news", "--index", "idx", "--quiet"]).assert().success();
+    let out = gazette(t.path()).args(["search", "tariffs", "--index", "idx", "--format", "csv"]).output().unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("rank,id,date,source,title,url,score,passage"));
+    let row = lines.next().unwrap();
+    assert!(row.starts_with("1,x.txt,,,\"Tariffs, \"\"quoted\"\" <script>alert(1)</script>\",,"), "{row}");
+    let out = gazette(t.path()).args(["search", "tariffs", "--index", "idx", "--format", "html"]).output().unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(html.contains("<mark>Tariffs</mark>, &quot;quoted&quot; &lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; <mark>tariffs</mark> &amp; quotas"),
+        "{html}"
+    );
+}

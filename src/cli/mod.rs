@@ -102,6 +102,9 @@ enum Command {
         /// Passages per hit.
         #[arg(long, default_value_t = 2)]
         passages: usize,
+        /// Output: text (for a terminal), json, csv (one row per hit), html (<mark>ed passages).
+        #[arg(long, default_value = "text", value_parser = ["text", "json", "csv", "html"])]
+        format: String,
         /// Order: relevance, date (oldest first) or -date (newest first).
         #[arg(long, default_value = "relevance", value_parser = ["relevance", "date", "-date"], allow_hyphen_values = true)]
         sort: String,
@@ -201,6 +204,7 @@ pub fn run() -> Result<Status> {
             offset,
             any,
             passages,
+            format,
             sort,
             from,
             to,
@@ -240,11 +244,14 @@ pub fn run() -> Result<Status> {
                 }
             }
             let results = idx.search(&request)?;
-            if json {
-                serde_json::to_writer_pretty(&mut out, &results)?;
-                writeln!(out)?;
-            } else {
-                print::search(&mut out, &results, use_color(&color))?;
+            match (json, format.as_str()) {
+                (true, _) | (_, "json") => {
+                    serde_json::to_writer_pretty(&mut out, &results)?;
+                    writeln!(out)?;
+                }
+                (_, "csv") => print::search_csv(&mut out, &results)?,
+                (_, "html") => print::search_html(&mut out, &results)?,
+                _ => print::search(&mut out, &results, use_color(&color))?,
             }
             if results.total > 0 { Status::Ok } else { Status::NotFound }
         }

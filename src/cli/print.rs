@@ -241,3 +241,47 @@ pub fn show(out: &mut impl Write, doc: &gazette::Document) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", doc.body)
 }
+
+/// One CSV row per hit: id, date, source, title, url, score, top passage (RFC 4180 quoting).
+pub fn search_csv(out: &mut impl Write, r: &SearchResults) -> io::Result<()> {
+    writeln!(out, "rank,id,date,source,title,url,score,passage")?;
+    for h in &r.hits {
+        let date = h.date.map(|d| d.to_rfc3339_opts(chrono_secs(), true)).unwrap_or_default();
+        let passage = h.passages.first().map(|p| p.fragment.text.clone()).unwrap_or_default();
+        let fields = [
+            h.rank.to_string(),
+            h.id.clone(),
+            date,
+            h.source.clone().unwrap_or_default(),
+            h.title.text.clone(),
+            h.url.clone().unwrap_or_default(),
+            format!("{:.4}", h.score),
+            passage,
+        ];
+        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        writeln!(out, "{}", row.join(","))?;
+    }
+    Ok(())
+}
+
+fn csv_field(f: &str) -> String {
+    if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.to_string() }
+}
+
+/// The hits as an HTML fragment: escaped text, matches in `<mark>`.
+pub fn search_html(out: &mut impl Write, r: &SearchResults) -> io::Result<()> {
+    let attr = |s: &str| gazette::Highlighted { text: s.to_string(), highlights: Vec::new() }.render_html();
+    writeln!(out, "<ol class=\"gazette-hits\" start=\"{}\">", r.offset + 1)?;
+    for h in &r.hits {
+        writeln!(out, "<li data-id=\"{}\">", attr(&h.id))?;
+        match &h.url {
+            Some(url) => writeln!(out, "<h3><a href=\"{}\">{}</a></h3>", attr(url), h.title.render_html())?,
+            None => writeln!(out, "<h3>{}</h3>", h.title.render_html())?,
+        }
+        for p in &h.passages {
+            writeln!(out, "<p>{}</p>", p.fragment.render_html())?;
+        }
+        writeln!(out, "</li>")?;
+    }
+    writeln!(out, "</ol>")
+}
