@@ -182,6 +182,9 @@ fn bench_search(dir: &Path) {
         ("AND", &["economic growth", "trade deficit", "foreign policy", "nuclear weapons", "border security"]),
         ("OR", &["sanctions OR tariffs", "inflation OR unemployment", "refugees OR migrants"]),
         ("phrase", &["\"foreign policy\"", "\"national security\"", "\"interest rates\"", "\"climate change\""]),
+        ("W/5", &["sanctions W/5 iran", "tariffs W/5 steel", "election W/5 fraud", "climate W/5 emissions"]),
+        ("wildcard", &["sanction*", "immigra*", "negotiat*", "wom?n"]),
+        ("fuzzy", &["sanctoin~1", "tarifs~1", "electoin~1"]),
     ];
     for (facets, passages) in [(0, 0), (0, 2), (5, 0), (5, 2)] {
         for (kind, queries) in kinds {

@@ -90,6 +90,8 @@ fn every_operator_finds_what_it_should() {
         // Wildcards and fuzzy words, expanded against the index's words.
         ("cyber*", &["cyber", "women"]),
         ("wom?n", &["women"]),
+        // The index holds stems: `attacks*` also finds what `attacks` finds (stem `attack`).
+        ("attacks*", &["cyber", "undated"]),
         ("sanctoin~1", &["cyber", "tariffs", "undated"]),
         ("stel~", &["tariffs"]),
         // Exists, dates, facets.
@@ -219,4 +221,17 @@ fn equal_scores_are_ordered_by_id() {
     assert_eq!(r.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
     let r = a.search(&SearchRequest::new("tariffs").limit(2).offset(2)).unwrap();
     assert_eq!(r.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["c", "d"]);
+}
+
+#[test]
+fn timeline_counts_matches_and_shares_per_period() {
+    let index = index();
+    let rows = index.timeline(&SearchRequest::new("sanctions OR parliament"), gazette::query::Period::Year).unwrap();
+    let got: Vec<(&str, u64, u64)> = rows.iter().map(|r| (r.period.as_str(), r.matching, r.total)).collect();
+    // The undated document matches but has no period.
+    assert_eq!(got, [("2015", 1, 1), ("2016", 1, 1), ("2018", 1, 1), ("2023", 0, 1)]);
+    let months = index.timeline(&SearchRequest::new("*").country("China"), gazette::query::Period::Month).unwrap();
+    let got: Vec<(&str, u64)> =
+        months.iter().filter(|r| r.matching > 0).map(|r| (r.period.as_str(), r.matching)).collect();
+    assert_eq!(got, [("2015-09", 1), ("2018-06", 1)]);
 }

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use gazette::query::FacetField;
+use gazette::query::{FacetField, Period};
 use gazette::{Index, ReindexOptions, SearchRequest, Sort};
 
 /// Exit statuses, as ripgrep has them.
@@ -132,6 +132,20 @@ enum Command {
         /// Colors: auto (terminal and NO_COLOR unset), always, never.
         #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
         color: String,
+    },
+    /// Matching documents per day, month or year, and their share of all documents then.
+    Timeline {
+        /// The query (as for search).
+        #[arg(value_name = "QUERY")]
+        query: String,
+        #[command(flatten)]
+        index: IndexArg,
+        /// Period: day, month or year.
+        #[arg(long, default_value = "month", value_parser = ["day", "month", "year"])]
+        by: String,
+        /// Output: text (a table), csv or json.
+        #[arg(long, default_value = "text", value_parser = ["text", "csv", "json"])]
+        format: String,
     },
     /// List the values of a facet (country, actor or topic) with counts, hierarchically.
     Facets {
@@ -256,6 +270,31 @@ pub fn run() -> Result<Status> {
             if results.total > 0 { Status::Ok } else { Status::NotFound }
         }
         Command::Enrich { paths, json } => cmd_enrich(&mut out, &paths, json)?,
+        Command::Timeline { query, index, by, format } => {
+            let dir = index.path();
+            ensure_index(&dir, index.dir.is_none())?;
+            let idx = Index::open(&dir)?;
+            let by = match by.as_str() {
+                "day" => Period::Day,
+                "year" => Period::Year,
+                _ => Period::Month,
+            };
+            let rows = idx.timeline(&SearchRequest::new(query), by)?;
+            match format.as_str() {
+                "json" => {
+                    serde_json::to_writer_pretty(&mut out, &rows)?;
+                    writeln!(out)?;
+                }
+                "csv" => {
+                    writeln!(out, "period,matching,total,share")?;
+                    for r in &rows {
+                        writeln!(out, "{},{},{},{:.4}", r.period, r.matching, r.total, r.share)?;
+                    }
+                }
+                _ => print::timeline(&mut out, &rows)?,
+            }
+            if rows.iter().any(|r| r.matching > 0) { Status::Ok } else { Status::NotFound }
+        }
         Command::Facets { field, index, query, limit, json } => {
             let idx = Index::open(index.path())?;
             let field = FacetField::from_name(&field).expect("clap checked the name");

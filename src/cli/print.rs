@@ -285,3 +285,13 @@ pub fn search_html(out: &mut impl Write, r: &SearchResults) -> io::Result<()> {
     }
     writeln!(out, "</ol>")
 }
+
+/// A timeline as a table with a bar of the share.
+pub fn timeline(out: &mut impl Write, rows: &[gazette::query::TimelineRow]) -> io::Result<()> {
+    writeln!(out, "{:<10} {:>8} {:>8} {:>7}", "period", "matching", "all", "share")?;
+    for r in rows {
+        let bar = "#".repeat((r.share * 40.0).round() as usize);
+        writeln!(out, "{:<10} {:>8} {:>8} {:>6.1}% {bar}", r.period, r.matching, r.total, r.share * 100.0)?;
+    }
+    Ok(())
+}

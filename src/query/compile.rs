@@ -186,10 +186,18 @@ impl<'a> Compiler<'a> {
                     }
                 }
                 TermPattern::Wildcard => {
-                    let lower = text.to_lowercase();
-                    let regex = tantivy_fst::Regex::new(&wildcard_regex(&lower))
-                        .map_err(|e| self.invalid(format!("wildcard {text}: {e}")))?;
-                    Some(self.expansions(f, text, regex)?)
+                    let terms = self.wildcard_terms(f, text)?;
+                    Some(or_all(
+                        terms
+                            .into_iter()
+                            .map(|t| {
+                                (
+                                    Occur::Should,
+                                    Box::new(TermQuery::new(t, IndexRecordOption::WithFreqsAndPositions)) as _,
+                                )
+                            })
+                            .collect(),
+                    ))
                 }
                 TermPattern::Fuzzy(distance) => {
                     let terms = self.analyze(f, text)?;
@@ -216,11 +224,7 @@ impl<'a> Compiler<'a> {
                     let run = words(self.analyze(field, text)?);
                     if run.is_empty() { Vec::new() } else { vec![run] }
                 }
-                TermPattern::Wildcard => {
-                    let regex = tantivy_fst::Regex::new(&wildcard_regex(&text.to_lowercase()))
-                        .map_err(|e| self.invalid(format!("wildcard {text}: {e}")))?;
-                    self.expand(field, text, regex)?.into_iter().map(|t| vec![t]).collect()
-                }
+                TermPattern::Wildcard => self.wildcard_terms(field, text)?.into_iter().map(|t| vec![t]).collect(),
                 TermPattern::Fuzzy(distance) => {
                     let Some((_, term)) = self.analyze(field, text)?.into_iter().next() else { return Ok(Vec::new()) };
                     let word = term.value().as_str().unwrap_or_default().to_string();
@@ -248,6 +252,23 @@ impl<'a> Compiler<'a> {
                 )));
             }
         })
+    }
+
+    /// The words of a field a wildcard matches. The index holds stems, so `election*` also
+    /// takes the stem of `election` (`elect`) when it is a word of the index: the pattern
+    /// finds what `election` finds, and longer words.
+    fn wildcard_terms(&self, field: Field, text: &str) -> Result<Vec<Term>> {
+        let regex = tantivy_fst::Regex::new(&wildcard_regex(&text.to_lowercase()))
+            .map_err(|e| self.invalid(format!("wildcard {text}: {e}")))?;
+        let mut terms = self.expand(field, text, regex)?;
+        if let Some(prefix) = text.strip_suffix('*').filter(|p| !p.contains(['*', '?', '\\']))
+            && let [(_, stem)] = self.analyze(field, prefix)?.as_slice()
+            && !terms.contains(stem)
+            && self.searcher.doc_freq(stem)? > 0
+        {
+            terms.push(stem.clone());
+        }
+        Ok(terms)
     }
 
     /// The words of a field that an automaton accepts, as an OR of term queries.

@@ -6,6 +6,7 @@ mod facet_counter;
 mod facets;
 pub mod parse;
 mod proximity;
+mod timeline;
 
 use std::collections::HashMap;
 
@@ -22,6 +23,7 @@ use crate::index::Index;
 use crate::schema::{self, Fields};
 
 pub use facets::{FacetCount, FacetCounts, FacetField};
+pub use timeline::{Period, TimelineRow};
 
 /// Hits fetched past the page, so that documents tied in score across its end are ordered
 /// by id like the others.

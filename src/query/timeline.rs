@@ -1,0 +1,142 @@
+//! Attention over time: how many documents match a query per day, month or year, and their
+//! share of all documents of that period.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Utc};
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::{AllQuery, Query};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::SearchRequest;
+use crate::error::Result;
+use crate::index::Index;
+use crate::schema;
+
+/// The length of a period of a timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    /// Calendar days (UTC).
+    Day,
+    /// Calendar months.
+    Month,
+    /// Calendar years.
+    Year,
+}
+
+impl Period {
+    /// The period holding `date`, as its label: `2016-03-21`, `2016-03` or `2016`.
+    fn label(self, date: DateTime<Utc>) -> String {
+        match self {
+            Period::Day => date.format("%Y-%m-%d").to_string(),
+            Period::Month => date.format("%Y-%m").to_string(),
+            Period::Year => date.year().to_string(),
+        }
+    }
+}
+
+/// One period of a timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineRow {
+    /// The period: `2016`, `2016-03` or `2016-03-21`.
+    pub period: String,
+    /// Documents of the period matching the query.
+    pub matching: u64,
+    /// All documents of the period.
+    pub total: u64,
+    /// `matching / total`.
+    pub share: f64,
+}
+
+impl Index {
+    /// Matching documents per period, with their share of all documents of the period (the
+    /// query and filters of `request` apply; paging does not). Periods with documents but no
+    /// match are listed with 0; undated documents are left out.
+    ///
+    /// ```
+    /// use gazette::{Document, Index, SearchRequest, query::Period};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer()?;
+    /// for (id, title, year) in [("a", "Tariffs rise", 2018), ("b", "Grain deal", 2018), ("c", "Tariffs fall", 2019)] {
+    ///     let mut d = Document::new(id, title, "Text.");
+    ///     d.date = Some(gazette::chrono::TimeZone::with_ymd_and_hms(&gazette::chrono::Utc, year, 5, 1, 0, 0, 0).unwrap());
+    ///     w.add(&d)?;
+    /// }
+    /// w.commit()?;
+    /// let rows = index.timeline(&SearchRequest::new("tariffs"), Period::Year)?;
+    /// assert_eq!((rows[0].period.as_str(), rows[0].matching, rows[0].total), ("2018", 1, 2));
+    /// assert_eq!((rows[1].period.as_str(), rows[1].share), ("2019", 1.0));
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
+    pub fn timeline(&self, request: &SearchRequest, by: Period) -> Result<Vec<TimelineRow>> {
+        let query = request.parse(self)?;
+        let searcher = self.searcher();
+        let matching = searcher.search(&*query, &ByPeriod(by))?;
+        let all = searcher.search(&AllQuery as &dyn Query, &ByPeriod(by))?;
+        Ok(all
+            .into_iter()
+            .map(|(period, total)| {
+                let matching = matching.get(&period).copied().unwrap_or(0);
+                TimelineRow { period, matching, total, share: matching as f64 / total.max(1) as f64 }
+            })
+            .collect())
+    }
+}
+
+/// Counts documents per period of their date.
+struct ByPeriod(Period);
+
+struct SegmentByPeriod {
+    by: Period,
+    dates: Option<Column<tantivy::DateTime>>,
+    /// Counts by timestamp of the day, labelled at the end (days repeat much more than they
+    /// differ).
+    days: BTreeMap<i64, u64>,
+}
+
+impl Collector for ByPeriod {
+    type Fruit = BTreeMap<String, u64>;
+    type Child = SegmentByPeriod;
+
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentByPeriod> {
+        let dates = segment.fast_fields().date(schema::DATE).ok();
+        Ok(SegmentByPeriod { by: self.0, dates, days: BTreeMap::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<BTreeMap<String, u64>>) -> tantivy::Result<BTreeMap<String, u64>> {
+        let mut out = BTreeMap::new();
+        for f in fruits {
+            for (k, v) in f {
+                *out.entry(k).or_insert(0) += v;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for SegmentByPeriod {
+    type Fruit = BTreeMap<String, u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(d) = self.dates.as_ref().and_then(|c| c.first(doc)) {
+            *self.days.entry(d.into_timestamp_secs().div_euclid(86_400)).or_insert(0) += 1;
+        }
+    }
+
+    fn harvest(self) -> BTreeMap<String, u64> {
+        let mut out = BTreeMap::new();
+        for (day, n) in self.days {
+            if let Some(date) = DateTime::from_timestamp(day * 86_400, 0) {
+                *out.entry(self.by.label(date)).or_insert(0) += n;
+            }
+        }
+        out
+    }
+}
