@@ -235,3 +235,36 @@ fn timeline_counts_matches_and_shares_per_period() {
         months.iter().filter(|r| r.matching > 0).map(|r| (r.period.as_str(), r.matching)).collect();
     assert_eq!(got, [("2015-09", 1), ("2018-06", 1)]);
 }
+
+#[test]
+fn explain_counts_each_clause_and_empty_results_suggest_a_looser_query() {
+    let index = index();
+    let clauses = SearchRequest::new("steel AND (grain OR the) -china").explain(&index).unwrap();
+    let shown: Vec<(usize, &str, usize)> = clauses.iter().map(|c| (c.depth, c.clause.as_str(), c.documents)).collect();
+    assert_eq!(
+        shown,
+        [
+            (0, "steel AND (grain OR the) AND (NOT china)", 0),
+            (1, "steel", 1),
+            (1, "grain OR the", 1),
+            (2, "grain", 1),
+            (2, "the", 0),
+            (1, "NOT china", 1),
+        ]
+    );
+    assert!(clauses[4].note.as_deref().unwrap().contains("dropped by the analyzer"));
+    assert!(clauses[5].note.as_deref().unwrap().contains("excludes"));
+
+    // A phrase that is not in any document: its words within 5 of each other are.
+    let r = index.search(&SearchRequest::new("\"china attacks\"")).unwrap();
+    assert_eq!(r.total, 0);
+    assert_eq!(r.suggestions[0].query, "china W/5 attacks");
+    assert!(r.suggestions[0].documents >= 1);
+    // AND as OR, exclusions kept.
+    let r = index.search(&SearchRequest::new("grain steel -parliament")).unwrap();
+    assert_eq!(r.total, 0);
+    let s = &r.suggestions[0];
+    assert_eq!((s.query.as_str(), s.documents), ("(grain OR steel) AND (NOT parliament)", 2));
+    // A query with hits gets no suggestion.
+    assert!(index.search(&SearchRequest::new("grain")).unwrap().suggestions.is_empty());
+}

@@ -102,6 +102,9 @@ enum Command {
         /// Passages per hit.
         #[arg(long, default_value_t = 2)]
         passages: usize,
+        /// Print the parsed query and the documents each clause matches on its own.
+        #[arg(long)]
+        explain: bool,
         /// Output: text (for a terminal), json, csv (one row per hit), html (<mark>ed passages).
         #[arg(long, default_value = "text", value_parser = ["text", "json", "csv", "html"])]
         format: String,
@@ -218,6 +221,7 @@ pub fn run() -> Result<Status> {
             offset,
             any,
             passages,
+            explain,
             format,
             sort,
             from,
@@ -256,6 +260,9 @@ pub fn run() -> Result<Status> {
                 for v in values {
                     request = request.filter(field, v);
                 }
+            }
+            if explain {
+                print::explain(&mut out, &request.explain(&idx)?)?;
             }
             let results = idx.search(&request)?;
             match (json, format.as_str()) {

@@ -62,7 +62,16 @@ pub fn search(out: &mut impl Write, r: &SearchResults, color: bool) -> io::Resul
         format!(", showing {}–{}", r.offset + 1, r.offset + r.hits.len())
     };
     let noun = if r.total == 1 { "hit" } else { "hits" };
-    writeln!(out, "{d}{} {noun} for {:?}{shown}{z}", r.total, r.query)
+    writeln!(out, "{d}{} {noun} for {:?}{shown}{z}", r.total, r.query)?;
+    for s in &r.suggestions {
+        writeln!(out, "try ({}): gazette search {} ({} hits)", s.how, shell_quote(&s.query), s.documents)?;
+    }
+    Ok(())
+}
+
+/// A single-quoted shell word.
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 pub fn report(out: &mut impl Write, r: &ReindexReport, dir: &Path) -> io::Result<()> {
@@ -294,4 +303,14 @@ pub fn timeline(out: &mut impl Write, rows: &[gazette::query::TimelineRow]) -> i
         writeln!(out, "{:<10} {:>8} {:>8} {:>6.1}% {bar}", r.period, r.matching, r.total, r.share * 100.0)?;
     }
     Ok(())
+}
+
+/// The clauses of a query with their document counts, indented by depth.
+pub fn explain(out: &mut impl Write, clauses: &[gazette::query::Clause]) -> io::Result<()> {
+    writeln!(out, "query, as parsed (documents matched by each clause on its own):")?;
+    for c in clauses {
+        let note = c.note.as_deref().map(|n| format!("  ← {n}")).unwrap_or_default();
+        writeln!(out, "{:>8}  {}{}{note}", c.documents, "  ".repeat(c.depth), c.clause)?;
+    }
+    writeln!(out)
 }

@@ -2,6 +2,7 @@
 //! hits come back with highlighted titles and passages.
 
 mod compile;
+mod explain;
 mod facet_counter;
 mod facets;
 pub mod parse;
@@ -22,6 +23,7 @@ use crate::highlight::{DEFAULT_PASSAGE_CHARS, DEFAULT_PASSAGES, Highlighted, Hig
 use crate::index::Index;
 use crate::schema::{self, Fields};
 
+pub use explain::{Clause, Relaxation};
 pub use facets::{FacetCount, FacetCounts, FacetField};
 pub use timeline::{Period, TimelineRow};
 
@@ -240,7 +242,10 @@ impl SearchRequest {
             let doc: TantivyDocument = searcher.doc(addr)?;
             hits.push(hit(fields, &doc, self.offset + i + 1, score, &mut highlighter, self.passages));
         }
-        Ok(SearchResults { query: self.query.clone(), total, offset: self.offset, hits, facets })
+        // No hits: say how to loosen the query, never loosen it silently.
+        let suggestions =
+            if total == 0 && !self.query.trim().is_empty() { self.relaxations(index)? } else { Vec::new() };
+        Ok(SearchResults { query: self.query.clone(), total, offset: self.offset, hits, facets, suggestions })
     }
 
     /// The query with the facet filters applied.
@@ -346,6 +351,8 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Top facet values of all matching documents, when asked for.
     pub facets: Option<FacetCounts>,
+    /// When nothing matched: looser queries that match something, nearest first.
+    pub suggestions: Vec<Relaxation>,
 }
 
 /// One matching document.

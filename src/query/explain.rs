@@ -1,0 +1,215 @@
+//! Why a query matches what it matches: the parsed tree with the number of documents each
+//! clause matches on its own, and, for a query without hits, the nearest looser query that
+//! has some.
+
+use serde::Serialize;
+use tantivy::collector::Count;
+
+use super::SearchRequest;
+use super::compile::Compiler;
+use super::parse::{Node, NodeKind};
+use crate::error::Result;
+use crate::index::Index;
+
+/// One clause of a parsed query.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Clause {
+    /// Nesting depth (0 for the whole query).
+    pub depth: usize,
+    /// The clause in canonical form.
+    pub clause: String,
+    /// Documents it matches on its own (for `NOT x`: those of `x`, which it excludes).
+    pub documents: usize,
+    /// What to know about it: a word the analyzer dropped, a clause that empties the query.
+    pub note: Option<String>,
+}
+
+/// A looser query than one without hits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Relaxation {
+    /// The query to run instead.
+    pub query: String,
+    /// How it was loosened.
+    pub how: String,
+    /// Its number of hits.
+    pub documents: usize,
+}
+
+impl SearchRequest {
+    /// The parsed query as a list of clauses, depth first, each with its document count.
+    ///
+    /// ```
+    /// use gazette::{Document, Index, SearchRequest};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer()?;
+    /// w.add(&Document::new("1", "Tariffs on steel", "The tariffs rose."))?;
+    /// w.commit()?;
+    /// let clauses = SearchRequest::new("tariffs AND (the OR iran)").explain(&index)?;
+    /// let shown: Vec<(usize, &str, usize)> = clauses.iter().map(|c| (c.depth, c.clause.as_str(), c.documents)).collect();
+    /// assert_eq!(shown, [(0, "tariffs AND (the OR iran)", 0), (1, "tariffs", 1), (1, "the OR iran", 0), (2, "the", 0), (2, "iran", 0)]);
+    /// assert!(clauses[3].note.as_deref().unwrap().contains("dropped"));
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
+    pub fn explain(&self, index: &Index) -> Result<Vec<Clause>> {
+        let tree = self.tree(index)?;
+        let compiler = Compiler::new(index, &self.query);
+        let mut out = Vec::new();
+        walk(&compiler, index, &tree, 0, &mut out)?;
+        Ok(out)
+    }
+
+    /// For a query with no hits, looser queries that have some, nearest first: each phrase
+    /// as words within 5 of each other, then AND as OR. Empty when the query has hits or
+    /// nothing looser helps.
+    pub fn relaxations(&self, index: &Index) -> Result<Vec<Relaxation>> {
+        let tree = self.tree(index)?;
+        let compiler = Compiler::new(index, &self.query);
+        // A looser form the index cannot answer counts as no help.
+        let count = |node: &Node| -> Result<usize> {
+            Ok(match compiler.compile(node) {
+                Ok(Some(q)) => index.searcher().search(&*q, &Count)?,
+                _ => 0,
+            })
+        };
+        if count(&tree)? > 0 {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        let phrases_loosened = loosen_phrases(&tree);
+        if phrases_loosened != tree {
+            let n = count(&phrases_loosened)?;
+            if n > 0 {
+                out.push(Relaxation {
+                    query: phrases_loosened.to_string(),
+                    how: "phrases as words within 5 of each other".into(),
+                    documents: n,
+                });
+            }
+        }
+        let any = and_to_or(&tree);
+        if any != tree {
+            let n = count(&any)?;
+            if n > 0 {
+                out.push(Relaxation { query: any.to_string(), how: "AND as OR".into(), documents: n });
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn walk(compiler: &Compiler<'_>, index: &Index, node: &Node, depth: usize, out: &mut Vec<Clause>) -> Result<()> {
+    let counted = match &node.kind {
+        NodeKind::Not(inner) | NodeKind::Required(inner) => inner,
+        _ => node,
+    };
+    let (documents, mut note) = match compiler.compile(counted)? {
+        Some(q) => (index.searcher().search(&*q, &Count)?, None),
+        None => (0, Some("dropped by the analyzer (a stop word or punctuation): it matches nothing".to_string())),
+    };
+    if note.is_none() && documents == 0 && depth > 0 {
+        note = Some("matches no document".into());
+    }
+    if matches!(node.kind, NodeKind::Not(_)) {
+        note = Some(format!("excludes these {documents} documents"));
+    }
+    out.push(Clause { depth, clause: strip_outer(&node.to_string()), documents, note });
+    match &node.kind {
+        NodeKind::And(children) | NodeKind::Or(children) => {
+            for c in children {
+                walk(compiler, index, c, depth + 1, out)?;
+            }
+        }
+        NodeKind::Near { left, right, .. }
+        | NodeKind::Sentence { left, right }
+        | NodeKind::Paragraph { left, right } => {
+            walk(compiler, index, left, depth + 1, out)?;
+            walk(compiler, index, right, depth + 1, out)?;
+        }
+        NodeKind::Not(inner) | NodeKind::Required(inner)
+            if !matches!(inner.kind, NodeKind::Term { .. } | NodeKind::Phrase { .. }) =>
+        {
+            walk(compiler, index, inner, depth + 1, out)?;
+        }
+        NodeKind::Boost { node: inner, .. } => walk(compiler, index, inner, depth + 1, out)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The canonical form without the parentheses around the whole.
+fn strip_outer(s: &str) -> String {
+    if s.starts_with('(') && s.ends_with(')') {
+        // Only when the two parentheses match each other.
+        let mut depth = 0;
+        for (i, c) in s.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            if depth == 0 && i + 1 < s.len() {
+                return s.to_string();
+            }
+        }
+        return s[1..s.len() - 1].to_string();
+    }
+    s.to_string()
+}
+
+/// Phrases of several words as those words within 5 of each other.
+fn loosen_phrases(node: &Node) -> Node {
+    let kind = match &node.kind {
+        NodeKind::Phrase { field: None, text, .. } if text.split_whitespace().count() >= 2 => {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let word = |w: &str| Node {
+                kind: NodeKind::Term { field: None, text: w.to_string(), pattern: super::parse::TermPattern::Exact },
+                span: node.span.clone(),
+            };
+            // Each pair of neighbours within 5: "a b c" as (a W/5 b) AND (b W/5 c).
+            let mut pairs: Vec<Node> = words
+                .windows(2)
+                .map(|p| Node {
+                    kind: NodeKind::Near {
+                        left: Box::new(word(p[0])),
+                        right: Box::new(word(p[1])),
+                        distance: 5,
+                        ordered: false,
+                    },
+                    span: node.span.clone(),
+                })
+                .collect();
+            if pairs.len() == 1 {
+                return pairs.remove(0);
+            }
+            return Node { kind: NodeKind::And(pairs), span: node.span.clone() };
+        }
+        NodeKind::And(c) => NodeKind::And(c.iter().map(loosen_phrases).collect()),
+        NodeKind::Or(c) => NodeKind::Or(c.iter().map(loosen_phrases).collect()),
+        NodeKind::Not(c) => NodeKind::Not(Box::new(loosen_phrases(c))),
+        NodeKind::Required(c) => NodeKind::Required(Box::new(loosen_phrases(c))),
+        NodeKind::Boost { node: c, factor } => NodeKind::Boost { node: Box::new(loosen_phrases(c)), factor: *factor },
+        other => other.clone(),
+    };
+    Node { kind, span: node.span.clone() }
+}
+
+/// The top-level AND as OR (its exclusions stay exclusions).
+fn and_to_or(node: &Node) -> Node {
+    match &node.kind {
+        NodeKind::And(children) => {
+            let (not, rest): (Vec<Node>, Vec<Node>) =
+                children.iter().cloned().partition(|c| matches!(c.kind, NodeKind::Not(_)));
+            if rest.len() < 2 {
+                return node.clone();
+            }
+            let or = Node { kind: NodeKind::Or(rest), span: node.span.clone() };
+            if not.is_empty() {
+                return or;
+            }
+            let mut all = vec![or];
+            all.extend(not);
+            Node { kind: NodeKind::And(all), span: node.span.clone() }
+        }
+        _ => node.clone(),
+    }
+}
