@@ -268,3 +268,20 @@ fn explain_counts_each_clause_and_empty_results_suggest_a_looser_query() {
     // A query with hits gets no suggestion.
     assert!(index.search(&SearchRequest::new("grain")).unwrap().suggestions.is_empty());
 }
+
+#[test]
+fn facet_counts_drill_sideways_and_count_years() {
+    let index = index();
+    let all = index.search(&SearchRequest::new("*").facets(10)).unwrap().facets.unwrap();
+    let values =
+        |list: &[gazette::query::FacetCount]| list.iter().map(|c| (c.value.clone(), c.count)).collect::<Vec<_>>();
+    let china = index.search(&SearchRequest::new("*").country("China").facets(10)).unwrap();
+    assert_eq!(china.total, 2);
+    let f = china.facets.unwrap();
+    // The country counts ignore the country filter: the other countries stay to be ticked.
+    assert_eq!(values(&f.country), values(&all.country));
+    assert!(f.country.iter().any(|c| c.value == "Ukraine"), "{:?}", f.country);
+    // The other fields are counted among the filtered documents only.
+    assert_eq!(values(&f.year), [("2018".to_string(), 1), ("2015".to_string(), 1)]);
+    assert_eq!(values(&all.year).len(), 4);
+}

@@ -222,8 +222,14 @@ impl Index {
         Manifest::read(dir, &stored)
     }
 
+    /// The payload of the last commit. The schema version is read on its own, so that an
+    /// index whose manifest record has another form still reports its version.
     fn payload(&self) -> Result<Option<Payload>> {
-        Ok(self.inner.load_metas()?.payload.and_then(|p| serde_json::from_str(&p).ok()))
+        let Some(text) = self.inner.load_metas()?.payload else { return Ok(None) };
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else { return Ok(None) };
+        let Some(version) = value.get("gazette_schema").and_then(|v| v.as_u64()) else { return Ok(None) };
+        let manifest = value.get("manifest").and_then(|m| serde_json::from_value(m.clone()).ok());
+        Ok(Some(Payload { gazette_schema: version as u32, manifest }))
     }
 
     /// The stored document with this id.

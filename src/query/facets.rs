@@ -89,6 +89,8 @@ pub struct FacetCounts {
     pub actor: Vec<FacetCount>,
     /// Top major topics.
     pub topic: Vec<FacetCount>,
+    /// Years of publication, latest first (undated documents are not counted).
+    pub year: Vec<FacetCount>,
 }
 
 /// The inner nodes of a field's hierarchy at `depth` (0: the root), from the vocabularies:
@@ -191,6 +193,7 @@ pub(crate) fn top_counts(searcher: &Searcher, query: &dyn Query, limit: usize) -
         country: top(country, FacetField::Country.leaf_depth()),
         actor: top(actor, FacetField::Actor.leaf_depth()),
         topic: top(topic, FacetField::Topic.leaf_depth()),
+        year: Vec::new(),
     })
 }
 

@@ -233,8 +233,7 @@ impl SearchRequest {
             top.into_iter().map(|(k, a)| (if self.sort == Sort::Relevance { k as f32 } else { 0.0 }, a)).collect();
         let top: Vec<(f32, DocAddress)> =
             if self.limit == 0 { Vec::new() } else { top.into_iter().skip(self.offset).take(self.limit).collect() };
-        let facets =
-            if self.facet_limit > 0 { Some(facets::top_counts(&searcher, &*query, self.facet_limit)?) } else { None };
+        let facets = if self.facet_limit > 0 { Some(self.facet_counts(index, &searcher, &*query)?) } else { None };
         let mut highlighter =
             Highlighter::new(schema::english_analyzer(), query_terms(&*query, fields, &searcher), self.passage_chars);
         let mut hits = Vec::with_capacity(top.len());
@@ -250,6 +249,13 @@ impl SearchRequest {
 
     /// The query with the facet filters applied.
     fn parse(&self, index: &Index) -> Result<Box<dyn Query>> {
+        self.parse_without(index, None)
+    }
+
+    /// The query with the facet filters applied, except those of `skip`: the query whose
+    /// documents that field's counts come from, so that a user can tick several values of a
+    /// field and still see the others (drill sideways).
+    fn parse_without(&self, index: &Index, skip: Option<FacetField>) -> Result<Box<dyn Query>> {
         let query = self.parse_text(index)?;
         if self.filters.is_empty() && self.from.is_none() && self.to.is_none() {
             return Ok(query);
@@ -271,7 +277,7 @@ impl SearchRequest {
             let hi = bound(&self.to, "--to")?.map(|p| p.1);
             clauses.push((Occur::Must, compile::date_range(index.fields().date, lo, hi)));
         }
-        for field in FacetField::ALL {
+        for field in FacetField::ALL.into_iter().filter(|f| Some(*f) != skip) {
             let values: Vec<&String> = self.filters.iter().filter(|(f, _)| *f == field).map(|(_, v)| v).collect();
             if values.is_empty() {
                 continue;
@@ -283,6 +289,32 @@ impl SearchRequest {
             clauses.push((Occur::Must, facets::any_of(field.field(index.fields()), &resolved)));
         }
         Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// The top values of each facet field. A field with a filter of its own is counted
+    /// without that filter (drill sideways: the other countries stay visible after ticking
+    /// one); years come from the dates.
+    fn facet_counts(&self, index: &Index, searcher: &Searcher, query: &dyn Query) -> Result<FacetCounts> {
+        let mut counts = facets::top_counts(searcher, query, self.facet_limit)?;
+        for field in FacetField::ALL {
+            if self.filters.iter().any(|(f, _)| *f == field) {
+                let sideways =
+                    facets::top_counts(searcher, &*self.parse_without(index, Some(field))?, self.facet_limit)?;
+                match field {
+                    FacetField::Country => counts.country = sideways.country,
+                    FacetField::Actor => counts.actor = sideways.actor,
+                    FacetField::Topic => counts.topic = sideways.topic,
+                }
+            }
+        }
+        let mut years = timeline::count_by_period(searcher, query, Period::Year)?;
+        years.sort_by(|a, b| b.0.cmp(&a.0));
+        counts.year = years
+            .into_iter()
+            .take(self.facet_limit)
+            .map(|(year, count)| FacetCount { path: format!("/{year}"), value: year, depth: 1, count })
+            .collect();
+        Ok(counts)
     }
 
     /// The query string parsed by our grammar ([`parse`]) and compiled for this index.

@@ -86,6 +86,15 @@ impl Index {
     }
 }
 
+/// Matching documents per period label.
+pub(crate) fn count_by_period(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    by: Period,
+) -> Result<Vec<(String, u64)>> {
+    Ok(searcher.search(query, &ByPeriod(by))?.into_iter().collect())
+}
+
 /// Counts documents per period of their date.
 struct ByPeriod(Period);
 
