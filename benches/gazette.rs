@@ -183,6 +183,7 @@ fn bench_search(dir: &Path) {
         ("OR", &["sanctions OR tariffs", "inflation OR unemployment", "refugees OR migrants"]),
         ("phrase", &["\"foreign policy\"", "\"national security\"", "\"interest rates\"", "\"climate change\""]),
         ("W/5", &["sanctions W/5 iran", "tariffs W/5 steel", "election W/5 fraud", "climate W/5 emissions"]),
+        ("W/S", &["sanctions W/S iran", "tariffs W/S steel", "election W/S fraud", "climate W/S emissions"]),
         ("wildcard", &["sanction*", "immigra*", "negotiat*", "wom?n"]),
         ("fuzzy", &["sanctoin~1", "tarifs~1", "electoin~1"]),
     ];

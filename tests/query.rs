@@ -120,6 +120,14 @@ fn every_operator_finds_what_it_should() {
         ("wom?n W/3 parliament", &["women"]),
         ("-(tariffs W/2 steel) steel", &[]),
         ("tariffs W/2 steel OR grain", &["grain", "tariffs"]),
+        // Same sentence, same paragraph (read from the stored text).
+        ("hackers W/S firms", &["cyber"]),
+        ("hackers W/S sanctions", &[]),
+        ("hackers W/P sanctions", &["cyber"]),
+        ("sanctions W/S attack*", &[]),
+        ("sanctions W/P attack*", &["cyber", "undated"]),
+        ("elected W/S committee", &[]),
+        ("(elected OR woman) W/S committee", &["women"]),
         // Everything, and words the analyzer drops.
         ("*", &["cyber", "grain", "tariffs", "undated", "women"]),
         ("the", &[]),
@@ -166,7 +174,7 @@ fn errors_name_the_position_and_the_fix() {
         }
     }
     // Valid syntax that the index cannot answer.
-    for q in ["title:*", "country:cyber*", "date:[soon TO later]", "china W/S hack*", "china W/5 title:hack"] {
+    for q in ["title:*", "country:cyber*", "date:[soon TO later]", "(a W/5 b) W/S c", "china W/5 title:hack"] {
         assert!(matches!(index.search(&SearchRequest::new(q)), Err(Error::InvalidQuery { .. })), "{q}");
     }
 }

@@ -21,7 +21,7 @@ use tantivy_fst::Automaton;
 
 use super::facets::{self, FacetField};
 use super::parse::{Node, NodeKind, TermPattern};
-use super::proximity::{ProximityQuery, Side};
+use super::proximity::{ProximityQuery, Side, Unit};
 use crate::error::{Error, Result};
 use crate::index::Index;
 
@@ -78,15 +78,37 @@ impl<'a> Compiler<'a> {
                     if l.is_empty() || r.is_empty() {
                         continue;
                     }
-                    let q = ProximityQuery { field: f, left: l, right: r, distance: *distance, ordered: *ordered };
+                    let q = ProximityQuery {
+                        field: f,
+                        left: l,
+                        right: r,
+                        distance: *distance,
+                        ordered: *ordered,
+                        unit: None,
+                    };
                     clauses.push((Occur::Should, boosted(Box::new(q), boost)));
                 }
                 Some(or_all(clauses))
             }
-            NodeKind::Sentence { .. } | NodeKind::Paragraph { .. } => {
-                return Err(self.invalid(format!(
-                    "W/S and W/P are parsed but not searchable yet: `{node}`; W/n works (e.g. a W/15 b)"
-                )));
+            NodeKind::Sentence { left, right } | NodeKind::Paragraph { left, right } => {
+                // Sentences and paragraphs are read from the stored text: the title (one
+                // sentence) and the body.
+                let paragraph = matches!(node.kind, NodeKind::Paragraph { .. });
+                let fields = self.index.fields();
+                let mut clauses = Vec::new();
+                for (f, boost) in
+                    self.text_fields(None)?.into_iter().filter(|(f, _)| [fields.title, fields.body].contains(f))
+                {
+                    let (l, r) = (self.side(f, left)?, self.side(f, right)?);
+                    if l.is_empty() || r.is_empty() {
+                        continue;
+                    }
+                    let unit = Unit { paragraph, analyzer: self.analyzer(f)? };
+                    let q =
+                        ProximityQuery { field: f, left: l, right: r, distance: 0, ordered: false, unit: Some(unit) };
+                    clauses.push((Occur::Should, boosted(Box::new(q), boost)));
+                }
+                Some(or_all(clauses))
             }
         })
     }

@@ -1,5 +1,8 @@
 //! `a W/n b` and `a PRE/n b`: documents where a match of one side is within `n` words of a
 //! match of the other (for `PRE/n`, before it), read from the positions of the index.
+//! `a W/S b` and `a W/P b`: both in one sentence or paragraph; the candidates found by the
+//! positions are checked against the stored text, whose sentences and paragraphs the
+//! index does not record.
 //!
 //! Each side is a list of alternatives, each a run of terms at consecutive positions: a word
 //! is one alternative of one term, a phrase one alternative of several, a wildcard or an OR
@@ -8,8 +11,9 @@
 
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyDocument, Term};
 
 /// One side: alternatives, each a run of consecutive terms.
 pub(crate) type Side = Vec<Vec<Term>>;
@@ -22,6 +26,52 @@ pub(crate) struct ProximityQuery {
     pub right: Side,
     pub distance: u32,
     pub ordered: bool,
+    /// Instead of a distance: both sides in one sentence or paragraph of the stored text.
+    pub unit: Option<Unit>,
+}
+
+/// A unit of text both sides of `W/S` or `W/P` must share.
+#[derive(Clone)]
+pub(crate) struct Unit {
+    pub paragraph: bool,
+    /// The analyzer of the field, to find the positions of words in the stored text.
+    pub analyzer: TextAnalyzer,
+}
+
+impl std::fmt::Debug for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.paragraph { "paragraph" } else { "sentence" })
+    }
+}
+
+/// For each word position of `text` as `analyzer` numbers them, the sentence (or paragraph)
+/// it is in.
+fn unit_of_positions(text: &str, unit: &Unit) -> Vec<u32> {
+    let ranges: Vec<std::ops::Range<usize>> = if unit.paragraph {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, _) in text.match_indices("\n\n") {
+            out.push(start..i);
+            start = i + 2;
+        }
+        out.push(start..text.len());
+        out
+    } else {
+        crate::highlight::sentences(text)
+    };
+    let mut analyzer = unit.analyzer.clone();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let t = stream.token();
+        let k = ranges.partition_point(|r| r.end <= t.offset_from) as u32;
+        let pos = t.position;
+        if out.len() <= pos {
+            out.resize(pos + 1, u32::MAX);
+        }
+        out[pos] = k;
+    }
+    out
 }
 
 impl Query for ProximityQuery {
@@ -151,6 +201,10 @@ impl ProximityWeight {
         let mut right = SideReader::open(reader, q.field, &q.right)?;
         let (mut buf, mut ls, mut rs) = (Vec::new(), Vec::new(), Vec::new());
         let mut out = Vec::new();
+        let store = match q.unit {
+            Some(_) => Some(reader.get_store_reader(4)?),
+            None => None,
+        };
         let mut j = 0;
         for &doc in &left_docs {
             while j < right_docs.len() && right_docs[j] < doc {
@@ -161,7 +215,19 @@ impl ProximityWeight {
             }
             left.spans(doc, &mut buf, &mut ls);
             right.spans(doc, &mut buf, &mut rs);
-            let pairs = count_pairs(&ls, &rs, q.distance, q.ordered);
+            let pairs = match (&q.unit, &store) {
+                (Some(unit), Some(store)) => {
+                    let doc_fields: TantivyDocument = store.get(doc)?;
+                    let text = doc_fields.get_first(q.field).and_then(|v| v.as_str()).unwrap_or_default();
+                    let units = unit_of_positions(text, unit);
+                    let unit_at = |p: u32| units.get(p as usize).copied().unwrap_or(u32::MAX - 1);
+                    ls.iter()
+                        .flat_map(|l| rs.iter().map(move |r| (l, r)))
+                        .filter(|(l, r)| unit_at(l.0) == unit_at(r.0) && unit_at(l.0) != u32::MAX)
+                        .count()
+                }
+                _ => count_pairs(&ls, &rs, q.distance, q.ordered),
+            };
             if pairs > 0 {
                 let tf = pairs as f32;
                 out.push((doc, boost * self.idf * tf * 2.2 / (tf + 1.2)));
@@ -231,7 +297,15 @@ impl Scorer for ListScorer {
 
 #[cfg(test)]
 mod tests {
-    use super::count_pairs;
+    use super::{Unit, count_pairs, unit_of_positions};
+
+    #[test]
+    fn word_positions_map_to_sentences_and_paragraphs() {
+        let text = "Alpha beta. Gamma delta.\n\nEpsilon zeta.";
+        let unit = |paragraph| Unit { paragraph, analyzer: crate::schema::english_analyzer() };
+        assert_eq!(unit_of_positions(text, &unit(false)), [0, 0, 1, 1, 2, 2]);
+        assert_eq!(unit_of_positions(text, &unit(true)), [0, 0, 0, 0, 1, 1]);
+    }
 
     #[test]
     fn pairs_within_the_window_in_either_order_or_in_order() {
