@@ -122,35 +122,109 @@ impl Serialize for Passage {
     }
 }
 
-/// Highlights terms of one query in titles and bodies.
+/// What satisfies a query, in analyzed words: only these are highlighted.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Spec {
+    /// Words that count wherever they are (plain words, wildcard and fuzzy expansions).
+    pub free: std::collections::HashSet<String>,
+    /// Runs of words that count only together, in order, at consecutive positions.
+    pub phrases: Vec<Vec<String>>,
+    /// Words that count only near each other.
+    pub near: Vec<NearSpec>,
+}
+
+/// One proximity: alternatives of each side (runs of words), and the window.
+#[derive(Debug, Clone)]
+pub(crate) struct NearSpec {
+    pub left: Vec<Vec<String>>,
+    pub right: Vec<Vec<String>>,
+    pub distance: u32,
+    pub ordered: bool,
+}
+
+/// Highlights what satisfied one query in titles and bodies.
 pub(crate) struct Highlighter {
     analyzer: TextAnalyzer,
-    /// Analyzed query term -> weight (idf).
+    /// Analyzed query term -> weight (idf), for ranking passages.
     terms: HashMap<String, f32>,
+    spec: Spec,
     max_chars: usize,
 }
 
+/// An analyzed word of a text: position, byte range, text.
+struct Tok {
+    pos: usize,
+    range: Range<usize>,
+    text: String,
+}
+
+/// Token indexes `[i, j)` where `run` occurs at consecutive positions.
+fn runs_of(toks: &[Tok], run: &[String]) -> Vec<(usize, usize)> {
+    if run.is_empty() {
+        return Vec::new();
+    }
+    (0..toks.len())
+        .filter(|&i| {
+            i + run.len() <= toks.len()
+                && run.iter().enumerate().all(|(k, w)| toks[i + k].text == *w && toks[i + k].pos == toks[i].pos + k)
+        })
+        .map(|i| (i, i + run.len()))
+        .collect()
+}
+
 impl Highlighter {
-    pub(crate) fn new(analyzer: TextAnalyzer, terms: HashMap<String, f32>, max_chars: usize) -> Highlighter {
-        Highlighter { analyzer, terms, max_chars: max_chars.max(40) }
+    pub(crate) fn new(
+        analyzer: TextAnalyzer,
+        terms: HashMap<String, f32>,
+        spec: Spec,
+        max_chars: usize,
+    ) -> Highlighter {
+        Highlighter { analyzer, terms, spec, max_chars: max_chars.max(40) }
     }
 
-    /// Byte ranges of `text` whose analyzed tokens are query terms, adjacent ones joined.
+    /// Byte ranges of `text` that satisfied the query (a word, a whole phrase, both sides of
+    /// a proximity inside its window), adjacent ones joined.
     fn matches(&mut self, text: &str) -> Vec<(Range<usize>, String)> {
-        let mut out: Vec<(Range<usize>, String)> = Vec::new();
+        let mut toks = Vec::new();
         let mut stream = self.analyzer.token_stream(text);
-        while let Some(tok) = stream.next() {
-            if self.terms.contains_key(&tok.text) {
-                let range = tok.offset_from..tok.offset_to;
-                if let Some((last, _)) = out.last_mut() {
-                    let gap = &text[last.end..range.start];
-                    if gap.chars().all(|c| c == ' ' || c == '-') && gap.len() <= 2 {
-                        last.end = range.end;
-                        continue;
+        while let Some(t) = stream.next() {
+            toks.push(Tok { pos: t.position, range: t.offset_from..t.offset_to, text: t.text.clone() });
+        }
+        let mut marked = vec![false; toks.len()];
+        for (i, t) in toks.iter().enumerate() {
+            marked[i] |= self.spec.free.contains(&t.text);
+        }
+        for phrase in &self.spec.phrases {
+            for (i, j) in runs_of(&toks, phrase) {
+                marked[i..j].iter_mut().for_each(|m| *m = true);
+            }
+        }
+        for near in &self.spec.near {
+            let side = |alts: &[Vec<String>]| alts.iter().flat_map(|a| runs_of(&toks, a)).collect::<Vec<_>>();
+            let (left, right) = (side(&near.left), side(&near.right));
+            for &(li, lj) in &left {
+                for &(ri, rj) in &right {
+                    let (lend, rstart) = (toks[lj - 1].pos, toks[ri].pos);
+                    let (rend, lstart) = (toks[rj - 1].pos, toks[li].pos);
+                    let within = (rstart > lend && (rstart - lend) as u64 <= near.distance as u64)
+                        || (!near.ordered && lstart > rend && (lstart - rend) as u64 <= near.distance as u64);
+                    if within {
+                        marked[li..lj].iter_mut().for_each(|m| *m = true);
+                        marked[ri..rj].iter_mut().for_each(|m| *m = true);
                     }
                 }
-                out.push((range, tok.text.clone()));
             }
+        }
+        let mut out: Vec<(Range<usize>, String)> = Vec::new();
+        for (t, _) in toks.into_iter().zip(marked).filter(|(_, m)| *m) {
+            if let Some((last, _)) = out.last_mut() {
+                let gap = &text[last.end..t.range.start];
+                if gap.chars().all(|c| c == ' ' || c == '-') && gap.len() <= 2 {
+                    last.end = t.range.end;
+                    continue;
+                }
+            }
+            out.push((t.range, t.text));
         }
         out
     }
@@ -334,8 +408,9 @@ mod tests {
     use crate::schema::english_analyzer;
 
     fn highlighter(terms: &[&str]) -> Highlighter {
+        let spec = Spec { free: terms.iter().map(|t| t.to_string()).collect(), ..Spec::default() };
         let terms = terms.iter().map(|t| (t.to_string(), 1.0)).collect();
-        Highlighter::new(english_analyzer(), terms, DEFAULT_PASSAGE_CHARS)
+        Highlighter::new(english_analyzer(), terms, spec, DEFAULT_PASSAGE_CHARS)
     }
 
     #[test]

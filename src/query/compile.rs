@@ -21,8 +21,9 @@ use tantivy_fst::Automaton;
 
 use super::facets::{self, FacetField};
 use super::parse::{Node, NodeKind, TermPattern};
-use super::proximity::{ProximityQuery, Side, Unit};
+use super::proximity::{MAX_SENTENCE_WORDS, ProximityQuery, Side, Unit};
 use crate::error::{Error, Result};
+use crate::highlight::{NearSpec, Spec};
 use crate::index::Index;
 
 /// Most words a wildcard or fuzzy word may expand to, per field.
@@ -235,6 +236,80 @@ impl<'a> Compiler<'a> {
             }
         }
         Ok((!clauses.is_empty()).then(|| or_all(clauses)))
+    }
+
+    /// What of the query the highlighter marks: the words, phrases and proximities that can
+    /// satisfy it in the text fields shown (title, body), not those it excludes.
+    pub(crate) fn highlight_spec(&self, node: &Node) -> Spec {
+        let mut spec = Spec::default();
+        self.collect_spec(node, &mut spec);
+        spec
+    }
+
+    fn collect_spec(&self, node: &Node, spec: &mut Spec) {
+        let fields = self.index.fields();
+        let body = fields.body;
+        let shown = |f: &Option<String>| f.as_deref().is_none_or(|f| ["title", "body", "lead"].contains(&f));
+        let words = |terms: Vec<Term>| -> Vec<String> {
+            terms.iter().filter_map(|t| t.value().as_str().map(str::to_string)).collect()
+        };
+        let side = |n: &Node| -> Vec<Vec<String>> {
+            self.side(body, n).map(|alts| alts.into_iter().map(words).collect()).unwrap_or_default()
+        };
+        match &node.kind {
+            NodeKind::Term { field, text, pattern } if shown(field) => {
+                let terms: Vec<Term> = match pattern {
+                    TermPattern::Exact => {
+                        let run = self
+                            .analyze(body, text)
+                            .map(|t| t.into_iter().map(|(_, t)| t).collect())
+                            .unwrap_or_default();
+                        let run = words(run);
+                        if run.len() > 1 {
+                            spec.phrases.push(run);
+                            return;
+                        }
+                        return spec.free.extend(run);
+                    }
+                    TermPattern::Wildcard => self.wildcard_terms(body, text).unwrap_or_default(),
+                    TermPattern::Fuzzy(_) => {
+                        self.side(body, node).map(|a| a.into_iter().flatten().collect()).unwrap_or_default()
+                    }
+                };
+                spec.free.extend(words(terms));
+            }
+            NodeKind::Phrase { field, text, .. } if shown(field) => {
+                let run = words(
+                    self.analyze(body, text).map(|t| t.into_iter().map(|(_, t)| t).collect()).unwrap_or_default(),
+                );
+                if run.len() > 1 {
+                    spec.phrases.push(run);
+                } else {
+                    spec.free.extend(run);
+                }
+            }
+            NodeKind::And(children) | NodeKind::Or(children) => {
+                children.iter().for_each(|c| self.collect_spec(c, spec))
+            }
+            NodeKind::Required(c) | NodeKind::Boost { node: c, .. } => self.collect_spec(c, spec),
+            NodeKind::Near { left, right, distance, ordered } => spec.near.push(NearSpec {
+                left: side(left),
+                right: side(right),
+                distance: *distance,
+                ordered: *ordered,
+            }),
+            NodeKind::Sentence { left, right } => spec.near.push(NearSpec {
+                left: side(left),
+                right: side(right),
+                distance: MAX_SENTENCE_WORDS,
+                ordered: false,
+            }),
+            NodeKind::Paragraph { left, right } => {
+                spec.near.push(NearSpec { left: side(left), right: side(right), distance: u32::MAX, ordered: false })
+            }
+            // Exclusions, facets, dates, existence: nothing to mark in the text.
+            _ => {}
+        }
     }
 
     /// One side of a proximity in a field: alternatives, each a run of consecutive terms.

@@ -234,8 +234,12 @@ impl SearchRequest {
         let top: Vec<(f32, DocAddress)> =
             if self.limit == 0 { Vec::new() } else { top.into_iter().skip(self.offset).take(self.limit).collect() };
         let facets = if self.facet_limit > 0 { Some(self.facet_counts(index, &searcher, &*query)?) } else { None };
-        let mut highlighter =
-            Highlighter::new(schema::english_analyzer(), query_terms(&*query, fields, &searcher), self.passage_chars);
+        let mut highlighter = Highlighter::new(
+            schema::english_analyzer(),
+            query_terms(&*query, fields, &searcher),
+            self.spec(index)?,
+            self.passage_chars,
+        );
         let mut hits = Vec::with_capacity(top.len());
         for (i, (score, addr)) in top.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -315,6 +319,15 @@ impl SearchRequest {
             .map(|(year, count)| FacetCount { path: format!("/{year}"), value: year, depth: 1, count })
             .collect();
         Ok(counts)
+    }
+
+    /// What the highlighter marks (nothing for an empty query).
+    fn spec(&self, index: &Index) -> Result<crate::highlight::Spec> {
+        let q = self.query.trim();
+        if q.is_empty() || q == "*" {
+            return Ok(crate::highlight::Spec::default());
+        }
+        Ok(compile::Compiler::new(index, &self.query).highlight_spec(&self.tree(index)?))
     }
 
     /// The query string parsed by our grammar ([`parse`]) and compiled for this index.

@@ -32,7 +32,7 @@ pub(crate) struct ProximityQuery {
 
 /// `W/S` takes a sentence to be at most this many words long (longer runs of text without a
 /// sentence end are cut there).
-const MAX_SENTENCE_WORDS: u32 = 250;
+pub(crate) const MAX_SENTENCE_WORDS: u32 = 250;
 
 /// A unit of text both sides of `W/S` or `W/P` must share.
 #[derive(Clone)]
@@ -222,11 +222,7 @@ impl ProximityWeight {
             let pairs = match (&q.unit, &store) {
                 // Words more than MAX_SENTENCE_WORDS apart are not in one sentence: most
                 // candidates end here, without reading the stored text.
-                (Some(unit), Some(_))
-                    if !unit.paragraph && count_pairs(&ls, &rs, MAX_SENTENCE_WORDS, false) == 0 =>
-                {
-                    0
-                }
+                (Some(unit), Some(_)) if !unit.paragraph && count_pairs(&ls, &rs, MAX_SENTENCE_WORDS, false) == 0 => 0,
                 (Some(unit), Some(store)) => {
                     let doc_fields: TantivyDocument = store.get(doc)?;
                     let text = doc_fields.get_first(q.field).and_then(|v| v.as_str()).unwrap_or_default();
