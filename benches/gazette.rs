@@ -191,7 +191,13 @@ fn bench_search(dir: &Path) {
         for (kind, queries) in kinds {
             let mut times: Vec<Duration> = Vec::new();
             // W/S reads stored text: fewer rounds.
-            let rounds = if *kind == "W/S" { 2 } else if facets > 0 { 5 } else { 30 };
+            let rounds = if *kind == "W/S" {
+                2
+            } else if facets > 0 {
+                5
+            } else {
+                30
+            };
             for _ in 0..rounds {
                 for q in *queries {
                     let req = SearchRequest::new(*q).limit(10).facets(facets).passages(passages);
