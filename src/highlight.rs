@@ -33,6 +33,9 @@ pub struct Passage {
     pub fragment: Highlighted,
     /// Byte offset in the body where the passage starts.
     pub body_offset: usize,
+    /// The clauses of the query its highlights satisfy, in canonical form (`"cyber
+    /// attacks"`, `china W/5 hack*`, `sanction~1`).
+    pub clauses: Vec<String>,
 }
 
 impl Highlighted {
@@ -115,9 +118,10 @@ impl Serialize for Highlighted {
 
 impl Serialize for Passage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Passage", 2)?;
+        let mut st = s.serialize_struct("Passage", 3)?;
         st.serialize_field("text", &self.fragment.text)?;
         st.serialize_field("highlights", &self.fragment.char_highlights())?;
+        st.serialize_field("clauses", &self.clauses)?;
         st.end()
     }
 }
@@ -125,12 +129,28 @@ impl Serialize for Passage {
 /// What satisfies a query, in analyzed words: only these are highlighted.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Spec {
-    /// Words that count wherever they are (plain words, wildcard and fuzzy expansions).
-    pub free: std::collections::HashSet<String>,
+    /// Words that count wherever they are (plain words, wildcard and fuzzy expansions), with
+    /// the clause they come from.
+    pub free: HashMap<String, usize>,
     /// Runs of words that count only together, in order, at consecutive positions.
-    pub phrases: Vec<Vec<String>>,
+    pub phrases: Vec<(Vec<String>, usize)>,
     /// Words that count only near each other.
     pub near: Vec<NearSpec>,
+    /// The clauses, in canonical form; the numbers above index this.
+    pub clauses: Vec<String>,
+}
+
+impl Spec {
+    /// The number of a clause, added if new.
+    pub(crate) fn clause(&mut self, text: String) -> usize {
+        match self.clauses.iter().position(|c| *c == text) {
+            Some(i) => i,
+            None => {
+                self.clauses.push(text);
+                self.clauses.len() - 1
+            }
+        }
+    }
 }
 
 /// One proximity: alternatives of each side (runs of words), and the window.
@@ -140,6 +160,7 @@ pub(crate) struct NearSpec {
     pub right: Vec<Vec<String>>,
     pub distance: u32,
     pub ordered: bool,
+    pub clause: usize,
 }
 
 /// Highlights what satisfied one query in titles and bodies.
@@ -156,6 +177,25 @@ struct Tok {
     pos: usize,
     range: Range<usize>,
     text: String,
+}
+
+/// A highlighted word: its byte range and the clause it satisfies.
+type Marked = (Range<usize>, usize);
+
+/// Highlight ranges with adjacent ones (a space or hyphen apart) joined into one.
+fn join(text: &str, ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        if let Some(last) = out.last_mut() {
+            let gap = &text[last.end..r.start];
+            if gap.chars().all(|c| c == ' ' || c == '-') && gap.len() <= 2 {
+                last.end = r.end;
+                continue;
+            }
+        }
+        out.push(r);
+    }
+    out
 }
 
 /// Token indexes `[i, j)` where `run` occurs at consecutive positions.
@@ -182,21 +222,27 @@ impl Highlighter {
         Highlighter { analyzer, terms, spec, max_chars: max_chars.max(40) }
     }
 
-    /// Byte ranges of `text` that satisfied the query (a word, a whole phrase, both sides of
-    /// a proximity inside its window), adjacent ones joined.
-    fn matches(&mut self, text: &str) -> Vec<(Range<usize>, String)> {
+    /// Byte ranges of the words of `text` that satisfied the query (a word, a whole phrase,
+    /// both sides of a proximity inside its window), with their term and clause.
+    fn matches(&mut self, text: &str) -> Vec<(Range<usize>, String, usize)> {
         let mut toks = Vec::new();
         let mut stream = self.analyzer.token_stream(text);
         while let Some(t) = stream.next() {
             toks.push(Tok { pos: t.position, range: t.offset_from..t.offset_to, text: t.text.clone() });
         }
-        let mut marked = vec![false; toks.len()];
+        // The clause that marked each token, if any (the first one to).
+        let mut marked: Vec<Option<usize>> = vec![None; toks.len()];
+        let mark = |marked: &mut [Option<usize>], clause: usize| {
+            marked.iter_mut().for_each(|m| *m = m.or(Some(clause)));
+        };
         for (i, t) in toks.iter().enumerate() {
-            marked[i] |= self.spec.free.contains(&t.text);
+            if let Some(&c) = self.spec.free.get(&t.text) {
+                mark(&mut marked[i..=i], c);
+            }
         }
-        for phrase in &self.spec.phrases {
+        for (phrase, c) in &self.spec.phrases {
             for (i, j) in runs_of(&toks, phrase) {
-                marked[i..j].iter_mut().for_each(|m| *m = true);
+                mark(&mut marked[i..j], *c);
             }
         }
         for near in &self.spec.near {
@@ -209,29 +255,18 @@ impl Highlighter {
                     let within = (rstart > lend && (rstart - lend) as u64 <= near.distance as u64)
                         || (!near.ordered && lstart > rend && (lstart - rend) as u64 <= near.distance as u64);
                     if within {
-                        marked[li..lj].iter_mut().for_each(|m| *m = true);
-                        marked[ri..rj].iter_mut().for_each(|m| *m = true);
+                        mark(&mut marked[li..lj], near.clause);
+                        mark(&mut marked[ri..rj], near.clause);
                     }
                 }
             }
         }
-        let mut out: Vec<(Range<usize>, String)> = Vec::new();
-        for (t, _) in toks.into_iter().zip(marked).filter(|(_, m)| *m) {
-            if let Some((last, _)) = out.last_mut() {
-                let gap = &text[last.end..t.range.start];
-                if gap.chars().all(|c| c == ' ' || c == '-') && gap.len() <= 2 {
-                    last.end = t.range.end;
-                    continue;
-                }
-            }
-            out.push((t.range, t.text));
-        }
-        out
+        toks.into_iter().zip(marked).filter_map(|(t, m)| m.map(|c| (t.range, t.text, c))).collect()
     }
 
     /// The whole text with its matches highlighted (for titles).
     pub(crate) fn highlight(&mut self, text: &str) -> Highlighted {
-        let highlights = self.matches(text).into_iter().map(|(r, _)| r).collect();
+        let highlights = join(text, self.matches(text).into_iter().map(|(r, _, _)| r).collect());
         Highlighted { text: text.to_string(), highlights }
     }
 
@@ -245,7 +280,8 @@ impl Highlighter {
         let sentences = sentences(body);
         // Score each sentence by the distinct terms it holds (weighted), plus a little for
         // repeats, and remember its matches.
-        let mut scored: Vec<(f32, usize, Vec<Range<usize>>)> = Vec::new();
+        // (score, sentence, highlights with their clause)
+        let mut scored: Vec<(f32, usize, Vec<Marked>)> = Vec::new();
         let mut m = 0;
         for (si, s) in sentences.iter().enumerate() {
             let mut ranges = Vec::new();
@@ -253,7 +289,7 @@ impl Highlighter {
             let mut score = 0.0;
             while m < matches.len() && matches[m].0.start < s.end {
                 if matches[m].0.start >= s.start {
-                    let (r, term) = &matches[m];
+                    let (r, term, clause) = &matches[m];
                     let w = self.terms.get(term).copied().unwrap_or(1.0);
                     if seen.contains(&term.as_str()) {
                         score += 0.1 * w;
@@ -261,7 +297,7 @@ impl Highlighter {
                         seen.push(term);
                         score += w;
                     }
-                    ranges.push(r.clone());
+                    ranges.push((r.clone(), *clause));
                 }
                 m += 1;
             }
@@ -281,14 +317,14 @@ impl Highlighter {
     }
 
     /// The sentence as a passage, cut to `max_chars` around its first highlight.
-    fn cut(&self, body: &str, sentence: Range<usize>, ranges: Vec<Range<usize>>) -> Passage {
+    fn cut(&self, body: &str, sentence: Range<usize>, ranges: Vec<Marked>) -> Passage {
         let s = &body[sentence.clone()];
         let trimmed_start = sentence.start + (s.len() - s.trim_start().len());
         let trimmed_end = sentence.end - (s.len() - s.trim_end().len());
         let (mut start, mut end) = (trimmed_start, trimmed_end);
         if body[start..end].chars().count() > self.max_chars {
             // Centre the window on the first highlight, a third of the way in.
-            let anchor = ranges.first().map(|r| r.start).unwrap_or(start);
+            let anchor = ranges.first().map(|r| r.0.start).unwrap_or(start);
             let before = self.max_chars / 3;
             start = back_chars(body, anchor, before).max(start);
             start = word_start(body, start, trimmed_start);
@@ -305,12 +341,20 @@ impl Highlighter {
         if end < trimmed_end {
             text.push('…');
         }
-        let highlights = ranges
+        let shown: Vec<Marked> = ranges.into_iter().filter(|(r, _)| r.start >= start && r.end <= end).collect();
+        let mut clauses: Vec<String> = Vec::new();
+        for (_, c) in &shown {
+            let c = &self.spec.clauses[*c];
+            if !clauses.contains(c) {
+                clauses.push(c.clone());
+            }
+        }
+        let joined = join(body, shown.into_iter().map(|(r, _)| r).collect());
+        let highlights = joined
             .into_iter()
-            .filter(|r| r.start >= start && r.end <= end)
             .map(|r| (r.start as isize - shift) as usize..(r.end as isize - shift) as usize)
             .collect();
-        Passage { fragment: Highlighted { text, highlights }, body_offset: start }
+        Passage { fragment: Highlighted { text, highlights }, body_offset: start, clauses }
     }
 }
 
@@ -408,7 +452,11 @@ mod tests {
     use crate::schema::english_analyzer;
 
     fn highlighter(terms: &[&str]) -> Highlighter {
-        let spec = Spec { free: terms.iter().map(|t| t.to_string()).collect(), ..Spec::default() };
+        let mut spec = Spec::default();
+        for t in terms {
+            let c = spec.clause(t.to_string());
+            spec.free.insert(t.to_string(), c);
+        }
         let terms = terms.iter().map(|t| (t.to_string(), 1.0)).collect();
         Highlighter::new(english_analyzer(), terms, spec, DEFAULT_PASSAGE_CHARS)
     }

@@ -293,3 +293,22 @@ fn facet_counts_drill_sideways_and_count_years() {
     assert_eq!(values(&f.year), [("2018".to_string(), 1), ("2015".to_string(), 1)]);
     assert_eq!(values(&all.year).len(), 4);
 }
+
+#[test]
+fn passages_name_the_clauses_they_satisfy() {
+    let index = index();
+    let r = index
+        .search(&SearchRequest::new("\"cyber attacks\" OR (hack* W/2 american) OR sanctions").limit(1).passages(3))
+        .unwrap();
+    let hit = &r.hits[0];
+    assert_eq!(hit.id, "cyber");
+    let clauses: Vec<&[String]> = hit.passages.iter().map(|p| p.clauses.as_slice()).collect();
+    assert_eq!(
+        clauses,
+        [&["hack* W/2 american".to_string()][..], &["sanctions".to_string()][..]],
+        "{:?}",
+        hit.passages
+    );
+    let json = serde_json::to_value(&hit.passages[0]).unwrap();
+    assert_eq!(json["clauses"][0], "hack* W/2 american");
+}

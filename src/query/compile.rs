@@ -256,56 +256,50 @@ impl<'a> Compiler<'a> {
         let side = |n: &Node| -> Vec<Vec<String>> {
             self.side(body, n).map(|alts| alts.into_iter().map(words).collect()).unwrap_or_default()
         };
+        let analyzed = |text: &str| -> Vec<String> {
+            words(self.analyze(body, text).map(|t| t.into_iter().map(|(_, t)| t).collect()).unwrap_or_default())
+        };
+        // A run of several words counts only whole; one word counts anywhere.
+        let add_run = |spec: &mut Spec, run: Vec<String>| {
+            let c = spec.clause(node.to_string());
+            if run.len() > 1 {
+                spec.phrases.push((run, c));
+            } else {
+                for w in run {
+                    spec.free.entry(w).or_insert(c);
+                }
+            }
+        };
         match &node.kind {
             NodeKind::Term { field, text, pattern } if shown(field) => {
                 let terms: Vec<Term> = match pattern {
-                    TermPattern::Exact => {
-                        let run = self
-                            .analyze(body, text)
-                            .map(|t| t.into_iter().map(|(_, t)| t).collect())
-                            .unwrap_or_default();
-                        let run = words(run);
-                        if run.len() > 1 {
-                            spec.phrases.push(run);
-                            return;
-                        }
-                        return spec.free.extend(run);
-                    }
+                    TermPattern::Exact => return add_run(spec, analyzed(text)),
                     TermPattern::Wildcard => self.wildcard_terms(body, text).unwrap_or_default(),
                     TermPattern::Fuzzy(_) => {
                         self.side(body, node).map(|a| a.into_iter().flatten().collect()).unwrap_or_default()
                     }
                 };
-                spec.free.extend(words(terms));
-            }
-            NodeKind::Phrase { field, text, .. } if shown(field) => {
-                let run = words(
-                    self.analyze(body, text).map(|t| t.into_iter().map(|(_, t)| t).collect()).unwrap_or_default(),
-                );
-                if run.len() > 1 {
-                    spec.phrases.push(run);
-                } else {
-                    spec.free.extend(run);
+                let c = spec.clause(node.to_string());
+                for w in words(terms) {
+                    spec.free.entry(w).or_insert(c);
                 }
             }
+            NodeKind::Phrase { field, text, .. } if shown(field) => add_run(spec, analyzed(text)),
             NodeKind::And(children) | NodeKind::Or(children) => {
                 children.iter().for_each(|c| self.collect_spec(c, spec))
             }
             NodeKind::Required(c) | NodeKind::Boost { node: c, .. } => self.collect_spec(c, spec),
-            NodeKind::Near { left, right, distance, ordered } => spec.near.push(NearSpec {
-                left: side(left),
-                right: side(right),
-                distance: *distance,
-                ordered: *ordered,
-            }),
-            NodeKind::Sentence { left, right } => spec.near.push(NearSpec {
-                left: side(left),
-                right: side(right),
-                distance: MAX_SENTENCE_WORDS,
-                ordered: false,
-            }),
-            NodeKind::Paragraph { left, right } => {
-                spec.near.push(NearSpec { left: side(left), right: side(right), distance: u32::MAX, ordered: false })
+            NodeKind::Near { left, right, .. }
+            | NodeKind::Sentence { left, right }
+            | NodeKind::Paragraph { left, right } => {
+                let (distance, ordered) = match &node.kind {
+                    NodeKind::Near { distance, ordered, .. } => (*distance, *ordered),
+                    NodeKind::Sentence { .. } => (MAX_SENTENCE_WORDS, false),
+                    _ => (u32::MAX, false),
+                };
+                let (left, right) = (side(left), side(right));
+                let clause = spec.clause(node.to_string());
+                spec.near.push(NearSpec { left, right, distance, ordered, clause });
             }
             // Exclusions, facets, dates, existence: nothing to mark in the text.
             _ => {}
