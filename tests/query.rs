@@ -312,3 +312,20 @@ fn passages_name_the_clauses_they_satisfy() {
     let json = serde_json::to_value(&hit.passages[0]).unwrap();
     assert_eq!(json["clauses"][0], "hack* W/2 american");
 }
+
+#[test]
+fn sources_are_counted() {
+    let index = Index::create_in_ram().unwrap();
+    let mut w = index.writer().unwrap();
+    for (id, source) in
+        [("a", Some("Meridian Wire")), ("b", Some("Meridian Wire")), ("c", Some("Hemisphere Report")), ("d", None)]
+    {
+        let mut d = Document::new(id, "Tariffs", "Tariffs rose.");
+        d.source = source.map(str::to_string);
+        w.add(&d).unwrap();
+    }
+    w.commit().unwrap();
+    let f = index.search(&SearchRequest::new("tariffs").facets(5)).unwrap().facets.unwrap();
+    let got: Vec<(&str, u64)> = f.source.iter().map(|c| (c.value.as_str(), c.count)).collect();
+    assert_eq!(got, [("Meridian Wire", 2), ("Hemisphere Report", 1)]);
+}

@@ -49,8 +49,13 @@ pub fn search(out: &mut impl Write, r: &SearchResults, color: bool) -> io::Resul
         writeln!(out)?;
     }
     if let Some(f) = &r.facets {
-        for (label, list) in [("countries", &f.country), ("actors", &f.actor), ("topics", &f.topic), ("years", &f.year)]
-        {
+        for (label, list) in [
+            ("countries", &f.country),
+            ("actors", &f.actor),
+            ("topics", &f.topic),
+            ("years", &f.year),
+            ("sources", &f.source),
+        ] {
             if !list.is_empty() {
                 let items: Vec<String> = list.iter().map(|c| format!("{} ({})", c.value, c.count)).collect();
                 writeln!(out, "{d}{label:>10}: {}{z}", items.join(", "))?;

@@ -91,6 +91,8 @@ pub struct FacetCounts {
     pub topic: Vec<FacetCount>,
     /// Years of publication, latest first (undated documents are not counted).
     pub year: Vec<FacetCount>,
+    /// Sources (publishers), most frequent first.
+    pub source: Vec<FacetCount>,
 }
 
 /// The inner nodes of a field's hierarchy at `depth` (0: the root), from the vocabularies:
@@ -194,6 +196,7 @@ pub(crate) fn top_counts(searcher: &Searcher, query: &dyn Query, limit: usize) -
         actor: top(actor, FacetField::Actor.leaf_depth()),
         topic: top(topic, FacetField::Topic.leaf_depth()),
         year: Vec::new(),
+        source: Vec::new(),
     })
 }
 

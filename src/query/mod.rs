@@ -318,6 +318,11 @@ impl SearchRequest {
             .take(self.facet_limit)
             .map(|(year, count)| FacetCount { path: format!("/{year}"), value: year, depth: 1, count })
             .collect();
+        counts.source = timeline::count_keyword(searcher, query, schema::SOURCE)?
+            .into_iter()
+            .take(self.facet_limit)
+            .map(|(source, count)| FacetCount { path: format!("/{source}"), value: source, depth: 1, count })
+            .collect();
         Ok(counts)
     }
 

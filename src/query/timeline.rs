@@ -95,6 +95,17 @@ pub(crate) fn count_by_period(
     Ok(searcher.search(query, &ByPeriod(by))?.into_iter().collect())
 }
 
+/// The counts of several segments added up by key.
+fn sum_counts(fruits: Vec<BTreeMap<String, u64>>) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for f in fruits {
+        for (k, v) in f {
+            *out.entry(k).or_insert(0) += v;
+        }
+    }
+    out
+}
+
 /// Counts documents per period of their date.
 struct ByPeriod(Period);
 
@@ -120,13 +131,7 @@ impl Collector for ByPeriod {
     }
 
     fn merge_fruits(&self, fruits: Vec<BTreeMap<String, u64>>) -> tantivy::Result<BTreeMap<String, u64>> {
-        let mut out = BTreeMap::new();
-        for f in fruits {
-            for (k, v) in f {
-                *out.entry(k).or_insert(0) += v;
-            }
-        }
-        Ok(out)
+        Ok(sum_counts(fruits))
     }
 }
 
@@ -144,6 +149,67 @@ impl SegmentCollector for SegmentByPeriod {
         for (day, n) in self.days {
             if let Some(date) = DateTime::from_timestamp(day * 86_400, 0) {
                 *out.entry(self.by.label(date)).or_insert(0) += n;
+            }
+        }
+        out
+    }
+}
+
+/// Matching documents per value of a keyword fast field (`source`), most frequent first.
+pub(crate) fn count_keyword(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    field: &str,
+) -> Result<Vec<(String, u64)>> {
+    let mut counts: Vec<(String, u64)> = searcher.search(query, &ByKeyword(field.to_string()))?.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(counts)
+}
+
+/// Counts documents per value of a keyword fast field.
+struct ByKeyword(String);
+
+struct SegmentByKeyword {
+    column: Option<tantivy::columnar::StrColumn>,
+    /// Counts by term ordinal of the segment, named at the end.
+    counts: BTreeMap<u64, u64>,
+}
+
+impl Collector for ByKeyword {
+    type Fruit = BTreeMap<String, u64>;
+    type Child = SegmentByKeyword;
+
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentByKeyword> {
+        Ok(SegmentByKeyword { column: segment.fast_fields().str(&self.0)?, counts: BTreeMap::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<BTreeMap<String, u64>>) -> tantivy::Result<BTreeMap<String, u64>> {
+        Ok(sum_counts(fruits))
+    }
+}
+
+impl SegmentCollector for SegmentByKeyword {
+    type Fruit = BTreeMap<String, u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(column) = &self.column {
+            for ord in column.term_ords(doc) {
+                *self.counts.entry(ord).or_insert(0) += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> BTreeMap<String, u64> {
+        let mut out = BTreeMap::new();
+        let Some(column) = self.column else { return out };
+        for (ord, n) in self.counts {
+            let mut value = String::new();
+            if column.ord_to_str(ord, &mut value).unwrap_or(false) {
+                *out.entry(value).or_insert(0) += n;
             }
         }
         out
