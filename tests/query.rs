@@ -329,3 +329,23 @@ fn sources_are_counted() {
     let got: Vec<(&str, u64)> = f.source.iter().map(|c| (c.value.as_str(), c.count)).collect();
     assert_eq!(got, [("Meridian Wire", 2), ("Hemisphere Report", 1)]);
 }
+
+#[test]
+fn recency_favours_newer_documents() {
+    let index = Index::create_in_ram().unwrap();
+    let mut w = index.writer().unwrap();
+    for (id, year, text) in
+        [("a", 2010, "Tariffs rose. Tariffs again."), ("b", 2020, "Tariffs rose."), ("c", 2021, "Grain.")]
+    {
+        let mut d = Document::new(id, "News", text);
+        d.date = Some(Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0).unwrap());
+        w.add(&d).unwrap();
+    }
+    w.commit().unwrap();
+    let order = |r: SearchRequest| index.search(&r).unwrap().hits.into_iter().map(|h| h.id).collect::<Vec<_>>();
+    // By BM25 alone the document saying it twice wins; a one-year half-life turns that round.
+    assert_eq!(order(SearchRequest::new("tariffs")), ["a", "b"]);
+    assert_eq!(order(SearchRequest::new("tariffs").recency(365.0)), ["b", "a"]);
+    // A very long half-life changes little.
+    assert_eq!(order(SearchRequest::new("tariffs").recency(1e9)), ["a", "b"]);
+}

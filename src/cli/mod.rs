@@ -111,6 +111,9 @@ enum Command {
         /// Order: relevance, date (oldest first) or -date (newest first).
         #[arg(long, default_value = "relevance", value_parser = ["relevance", "date", "-date"], allow_hyphen_values = true)]
         sort: String,
+        /// Favour recent documents: the boost halves every DAYS days back from the newest.
+        #[arg(long, value_name = "DAYS")]
+        recency: Option<f32>,
         /// Only documents dated in or after this period (2015, 2015-06, 2015-06-30).
         #[arg(long, value_name = "DATE")]
         from: Option<String>,
@@ -224,6 +227,7 @@ pub fn run() -> Result<Status> {
             explain,
             format,
             sort,
+            recency,
             from,
             to,
             country,
@@ -248,6 +252,9 @@ pub fn run() -> Result<Status> {
                 .passages(passages)
                 .facets(facets)
                 .sort(sort);
+            if let Some(days) = recency {
+                request = request.recency(days);
+            }
             if let Some(from) = from {
                 request = request.from(from);
             }

@@ -27,6 +27,17 @@ pub use explain::{Clause, Relaxation};
 pub use facets::{FacetCount, FacetCounts, FacetField};
 pub use timeline::{Period, TimelineRow};
 
+/// The date of the newest document, in seconds (0 when none is dated).
+fn newest_date(searcher: &Searcher) -> i64 {
+    searcher
+        .segment_readers()
+        .iter()
+        .filter_map(|s| s.fast_fields().date(schema::DATE).ok())
+        .map(|c| c.max_value().into_timestamp_secs())
+        .max()
+        .unwrap_or(0)
+}
+
 /// Hits fetched past the page, so that documents tied in score across its end are ordered
 /// by id like the others.
 const TIE_SLACK: usize = 8;
@@ -86,6 +97,7 @@ pub struct SearchRequest {
     sort: Sort,
     from: Option<String>,
     to: Option<String>,
+    recency_days: Option<f32>,
 }
 
 /// The order of hits.
@@ -116,6 +128,7 @@ impl SearchRequest {
             sort: Sort::Relevance,
             from: None,
             to: None,
+            recency_days: None,
         }
     }
 
@@ -153,6 +166,15 @@ impl SearchRequest {
     /// score of 0.
     pub fn sort(mut self, sort: Sort) -> Self {
         self.sort = sort;
+        self
+    }
+
+    /// Favours recent documents when ranking by relevance: a document's score is multiplied
+    /// by `1 + 0.5^(age / half_life_days)`, its age counted back from the newest document of
+    /// the index (not from today, so that the same index ranks the same tomorrow). Undated
+    /// documents get no boost.
+    pub fn recency(mut self, half_life_days: f32) -> Self {
+        self.recency_days = (half_life_days > 0.0).then_some(half_life_days);
         self
     }
 
@@ -211,10 +233,27 @@ impl SearchRequest {
         let want = self.offset + self.limit.max(1);
         let top_docs = TopDocs::with_limit(want + TIE_SLACK);
         let (top, total): (Vec<(f64, DocAddress)>, usize) = match self.sort {
-            Sort::Relevance => {
-                let (top, total) = searcher.search(&*query, &(top_docs.order_by_score(), Count))?;
-                (top.into_iter().map(|(s, a)| (s as f64, a)).collect(), total)
-            }
+            Sort::Relevance => match self.recency_days {
+                None => {
+                    let (top, total) = searcher.search(&*query, &(top_docs.order_by_score(), Count))?;
+                    (top.into_iter().map(|(s, a)| (s as f64, a)).collect(), total)
+                }
+                Some(half_life) => {
+                    let newest = newest_date(&searcher);
+                    let boosted = top_docs.tweak_score(move |segment: &tantivy::SegmentReader| {
+                        let dates = segment.fast_fields().date(schema::DATE).ok();
+                        move |doc: tantivy::DocId, score: tantivy::Score| {
+                            let boost = dates.as_ref().and_then(|c| c.first(doc)).map_or(0.0, |d| {
+                                let age_days = (newest - d.into_timestamp_secs()).max(0) as f32 / 86_400.0;
+                                0.5f32.powf(age_days / half_life)
+                            });
+                            score * (1.0 + boost)
+                        }
+                    });
+                    let (top, total) = searcher.search(&*query, &(boosted, Count))?;
+                    (top.into_iter().map(|(s, a)| (s as f64, a)).collect(), total)
+                }
+            },
             Sort::Oldest | Sort::Newest => {
                 let order = if self.sort == Sort::Newest { tantivy::Order::Desc } else { tantivy::Order::Asc };
                 let by_date = top_docs.order_by_fast_field::<tantivy::DateTime>(schema::DATE, order);
