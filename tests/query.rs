@@ -349,3 +349,32 @@ fn recency_favours_newer_documents() {
     // A very long half-life changes little.
     assert_eq!(order(SearchRequest::new("tariffs").recency(1e9)), ["a", "b"]);
 }
+
+/// Queries made of random fragments of the syntax: each one gives results or an error,
+/// never a panic (a deterministic generator, so a failure can be replayed).
+#[test]
+fn random_queries_never_panic() {
+    let index = index();
+    let fragments = [
+        "china", "steel", "the", "\"", "(", ")", "[", "]", "{", "}", "AND", "OR", "NOT", "-", "+", "!", "*", "?", "~",
+        "~1", "~3", "^", "^2", "W/5", "W/0", "PRE/2", "W/S", "W/P", "NEAR/3", ":", "title:", "country:", "date:",
+        "url:", "IN", "TO", "2015", "2015-13", "\\", "é", "中国", " ", " ", " ", "cyber*", "wom?n", "\"a b\"~2",
+        "date:[2015 TO *]", "date:>=2016", "extra.x:", "&&", "||", "SAME", "country: IN [China", "'", ",",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..2000 {
+        let n = 1 + next() % 8;
+        let q: String = (0..n).map(|_| fragments[(next() % fragments.len() as u64) as usize]).collect();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = index.search(&SearchRequest::new(q.as_str()).limit(3).facets(2));
+            let _ = SearchRequest::new(q.as_str()).explain(&index);
+        }));
+        assert!(outcome.is_ok(), "query {q:?} panicked");
+    }
+}
