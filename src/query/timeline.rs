@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -114,7 +116,7 @@ struct SegmentByPeriod {
     dates: Option<Column<tantivy::DateTime>>,
     /// Counts by timestamp of the day, labelled at the end (days repeat much more than they
     /// differ).
-    days: BTreeMap<i64, u64>,
+    days: FxHashMap<i64, u64>,
 }
 
 impl Collector for ByPeriod {
@@ -123,7 +125,7 @@ impl Collector for ByPeriod {
 
     fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentByPeriod> {
         let dates = segment.fast_fields().date(schema::DATE).ok();
-        Ok(SegmentByPeriod { by: self.0, dates, days: BTreeMap::new() })
+        Ok(SegmentByPeriod { by: self.0, dates, days: FxHashMap::default() })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -172,7 +174,7 @@ struct ByKeyword(String);
 struct SegmentByKeyword {
     column: Option<tantivy::columnar::StrColumn>,
     /// Counts by term ordinal of the segment, named at the end.
-    counts: BTreeMap<u64, u64>,
+    counts: FxHashMap<u64, u64>,
 }
 
 impl Collector for ByKeyword {
@@ -180,7 +182,7 @@ impl Collector for ByKeyword {
     type Child = SegmentByKeyword;
 
     fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentByKeyword> {
-        Ok(SegmentByKeyword { column: segment.fast_fields().str(&self.0)?, counts: BTreeMap::new() })
+        Ok(SegmentByKeyword { column: segment.fast_fields().str(&self.0)?, counts: FxHashMap::default() })
     }
 
     fn requires_scoring(&self) -> bool {
