@@ -82,6 +82,11 @@ impl Change {
                 a.extend(ids);
                 Change::Extend { size, modified_ns, ids: a }
             }
+            // A file forgotten then indexed again in parts: a new partial entry, not an
+            // extension of the entry the log's reader still has.
+            (Change::Remove, Change::Extend { size, modified_ns, ids }) => {
+                Change::Set(FileEntry { size, modified_ns, hash: String::new(), ids })
+            }
             (_, next) => next,
         }
     }
@@ -224,5 +229,9 @@ mod tests {
         assert_eq!(files[&p], entry("h", &["x", "y"]));
         Change::Set(entry("h", &["x"])).then(Change::Remove).apply(&mut files, p.clone());
         assert!(files.is_empty());
+        // Forgotten and streamed again: the new ids replace the old entry, they do not join it.
+        files.insert(p.clone(), entry("h", &["old"]));
+        Change::Remove.then(extend(&["new"])).apply(&mut files, p.clone());
+        assert_eq!(files[&p], entry("", &["new"]));
     }
 }

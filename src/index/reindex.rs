@@ -336,7 +336,9 @@ impl Writer<'_> {
     fn commit_run(&mut self, run: &mut Run) -> Result<()> {
         if let Some((file, _, ids)) = &mut run.streaming {
             // Only the ids added since the last commit go to the log.
-            self.extend_file(file.path.clone(), file.size, file.modified_ns, std::mem::take(&mut ids.pending));
+            let added = ids.all[ids.logged..].to_vec();
+            ids.logged = ids.all.len();
+            self.extend_file(file.path.clone(), file.size, file.modified_ns, added);
         }
         self.commit()?;
         run.report.commits += 1;
@@ -373,10 +375,7 @@ impl Writer<'_> {
                         self.add(doc)?;
                     }
                 }
-                for d in documents {
-                    ids.all.push(d.id.clone());
-                    ids.pending.push(d.id);
-                }
+                ids.all.extend(documents.into_iter().map(|d| d.id));
             }
             Msg::StreamEnd { hash, failure } => {
                 let Some((file, known, ids)) = run.streaming.take() else { return Ok(()) };
@@ -530,8 +529,8 @@ struct Run {
 struct StreamIds {
     /// All so far.
     all: Vec<String>,
-    /// Those added since the last commit.
-    pending: Vec<String>,
+    /// How many of them the manifest has recorded (at the commits so far).
+    logged: usize,
 }
 
 /// Loads the files to load, a batch at a time on the pool, and sends the outcomes in order.

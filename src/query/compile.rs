@@ -208,27 +208,14 @@ impl<'a> Compiler<'a> {
                         _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
                     }
                 }
-                TermPattern::Wildcard => {
-                    let terms = self.wildcard_terms(f, text)?;
-                    Some(or_all(
-                        terms
-                            .into_iter()
-                            .map(|t| {
-                                (
-                                    Occur::Should,
-                                    Box::new(TermQuery::new(t, IndexRecordOption::WithFreqsAndPositions)) as _,
-                                )
-                            })
-                            .collect(),
-                    ))
-                }
+                TermPattern::Wildcard => Some(any_term(self.wildcard_terms(f, text)?)),
                 TermPattern::Fuzzy(distance) => {
                     let terms = self.analyze(f, text)?;
                     let Some((_, term)) = terms.first() else { continue };
                     let word = term.value().as_str().unwrap_or_default().to_string();
                     let d = distance.unwrap_or_else(|| auto_distance(&word));
                     let builder = levenshtein_automata::LevenshteinAutomatonBuilder::new(d, true);
-                    Some(self.expansions(f, text, Levenshtein(builder.build_dfa(&word)))?)
+                    Some(any_term(self.expand(f, text, Levenshtein(builder.build_dfa(&word)))?))
                 }
             };
             if let Some(q) = q {
@@ -360,19 +347,6 @@ impl<'a> Compiler<'a> {
             terms.push(stem.clone());
         }
         Ok(terms)
-    }
-
-    /// The words of a field that an automaton accepts, as an OR of term queries.
-    fn expansions<A: Automaton>(&self, field: Field, text: &str, automaton: A) -> Result<Box<dyn Query>>
-    where
-        A::State: Clone,
-    {
-        Ok(or_all(
-            self.expand(field, text, automaton)?
-                .into_iter()
-                .map(|t| (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::WithFreqsAndPositions)) as _))
-                .collect(),
-        ))
     }
 
     /// The words of a field that an automaton accepts.
@@ -565,6 +539,16 @@ impl Automaton for Levenshtein {
     fn accept(&self, state: &u32, byte: u8) -> u32 {
         self.0.transition(*state, byte)
     }
+}
+
+/// Any of these words (expansions of a wildcard or fuzzy word), each scored as a word.
+fn any_term(terms: Vec<Term>) -> Box<dyn Query> {
+    or_all(
+        terms
+            .into_iter()
+            .map(|t| (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::WithFreqsAndPositions)) as _))
+            .collect(),
+    )
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {

@@ -228,7 +228,9 @@ impl SearchRequest {
     /// Runs the request.
     pub fn execute(&self, index: &Index) -> Result<SearchResults> {
         let fields = index.fields();
-        let query = self.parse(index)?;
+        // The text is parsed and compiled once; the facet counts reuse it with other filters.
+        let text = self.parse_text(index)?;
+        let query = self.with_filters(index, text.box_clone(), None)?;
         let searcher = index.searcher();
         let want = self.offset + self.limit.max(1);
         let top_docs = TopDocs::with_limit(want + TIE_SLACK);
@@ -272,7 +274,8 @@ impl SearchRequest {
             top.into_iter().map(|(k, a)| (if self.sort == Sort::Relevance { k as f32 } else { 0.0 }, a)).collect();
         let top: Vec<(f32, DocAddress)> =
             if self.limit == 0 { Vec::new() } else { top.into_iter().skip(self.offset).take(self.limit).collect() };
-        let facets = if self.facet_limit > 0 { Some(self.facet_counts(index, &searcher, &*query)?) } else { None };
+        let facets =
+            if self.facet_limit > 0 { Some(self.facet_counts(index, &searcher, &*text, &*query)?) } else { None };
         let mut highlighter = Highlighter::new(
             schema::english_analyzer(),
             query_terms(&*query, fields, &searcher),
@@ -292,14 +295,13 @@ impl SearchRequest {
 
     /// The query with the facet filters applied.
     fn parse(&self, index: &Index) -> Result<Box<dyn Query>> {
-        self.parse_without(index, None)
+        self.with_filters(index, self.parse_text(index)?, None)
     }
 
-    /// The query with the facet filters applied, except those of `skip`: the query whose
-    /// documents that field's counts come from, so that a user can tick several values of a
-    /// field and still see the others (drill sideways).
-    fn parse_without(&self, index: &Index, skip: Option<FacetField>) -> Result<Box<dyn Query>> {
-        let query = self.parse_text(index)?;
+    /// The compiled query text with the date bounds and facet filters applied, except the
+    /// filters of `skip`: the query whose documents that field's counts come from, so that a
+    /// user can tick several values of a field and still see the others (drill sideways).
+    fn with_filters(&self, index: &Index, query: Box<dyn Query>, skip: Option<FacetField>) -> Result<Box<dyn Query>> {
         if self.filters.is_empty() && self.from.is_none() && self.to.is_none() {
             return Ok(query);
         }
@@ -337,12 +339,21 @@ impl SearchRequest {
     /// The top values of each facet field. A field with a filter of its own is counted
     /// without that filter (drill sideways: the other countries stay visible after ticking
     /// one); years come from the dates.
-    fn facet_counts(&self, index: &Index, searcher: &Searcher, query: &dyn Query) -> Result<FacetCounts> {
+    fn facet_counts(
+        &self,
+        index: &Index,
+        searcher: &Searcher,
+        text: &dyn Query,
+        query: &dyn Query,
+    ) -> Result<FacetCounts> {
         let mut counts = facets::top_counts(searcher, query, self.facet_limit)?;
         for field in FacetField::ALL {
             if self.filters.iter().any(|(f, _)| *f == field) {
-                let sideways =
-                    facets::top_counts(searcher, &*self.parse_without(index, Some(field))?, self.facet_limit)?;
+                let sideways = facets::top_counts(
+                    searcher,
+                    &*self.with_filters(index, text.box_clone(), Some(field))?,
+                    self.facet_limit,
+                )?;
                 match field {
                     FacetField::Country => counts.country = sideways.country,
                     FacetField::Actor => counts.actor = sideways.actor,
