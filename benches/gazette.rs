@@ -7,6 +7,9 @@
 //! cargo bench --bench gazette -- search INDEX_DIR  # query latency by query type
 //! ```
 //!
+//! For profiling, `GAZETTE_BENCH_KINDS=term,AND GAZETTE_BENCH_MODES=5/2 GAZETTE_BENCH_ROUNDS=50`
+//! narrow the search benchmark to some query kinds and facets/passages settings.
+//!
 //! CORPUS is a JSONL file (`id`, `title`, `body`, ...) and/or a folder of files, such as the
 //! output of `python3 gen-news.py 100000 news.jsonl --files news/`.
 
@@ -187,11 +190,18 @@ fn bench_search(dir: &Path) {
         ("wildcard", &["sanction*", "immigra*", "negotiat*", "wom?n"]),
         ("fuzzy", &["sanctoin~1", "tarifs~1", "electoin~1"]),
     ];
+    // GAZETTE_BENCH_KINDS=term,AND and GAZETTE_BENCH_MODES=5/2 narrow the run (for profiling).
+    let only = |var: &str, value: &str| std::env::var(var).map_or(true, |v| v.split(',').any(|x| x == value));
     for (facets, passages) in [(0, 0), (0, 2), (5, 0), (5, 2)] {
-        for (kind, queries) in kinds {
+        if !only("GAZETTE_BENCH_MODES", &format!("{facets}/{passages}")) {
+            continue;
+        }
+        for (kind, queries) in kinds.iter().filter(|(k, _)| only("GAZETTE_BENCH_KINDS", k)) {
             let mut times: Vec<Duration> = Vec::new();
             // W/S reads stored text: fewer rounds.
-            let rounds = if *kind == "W/S" {
+            let rounds = if let Ok(n) = std::env::var("GAZETTE_BENCH_ROUNDS") {
+                n.parse().expect("GAZETTE_BENCH_ROUNDS is a number")
+            } else if *kind == "W/S" {
                 2
             } else if facets > 0 {
                 5
@@ -210,7 +220,8 @@ fn bench_search(dir: &Path) {
             times.sort();
             let p = |q: f64| times[((times.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
             println!(
-                "{kind:<7} top-10, facets {facets}, passages {passages}: p50 {:.2} ms, p99 {:.2} ms ({} runs)",
+                "{kind:<7} top-10, facets {facets}, passages {passages}: p10 {:.2} ms, p50 {:.2} ms, p99 {:.2} ms ({} runs)",
+                p(0.1),
                 p(0.5),
                 p(0.99),
                 times.len()

@@ -308,6 +308,25 @@ pub fn english_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// [`english_analyzer`] without its last step: the same words at the same positions and
+/// offsets, not stemmed. With [`english_stemmer`] applied to each word, the two give what
+/// [`english_analyzer`] gives; the highlighter stems only the words that can match.
+pub(crate) fn english_words() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::new(Language::English).expect("English stop words are built in"))
+        .build()
+}
+
+/// The stemming step of [`english_analyzer`], for one word of [`english_words`] at a time.
+/// The stem of a word always begins with the word's first letter (stemming rewrites
+/// suffixes only; a test checks this on the bundled corpus).
+pub(crate) fn english_stemmer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(Language::English)).build()
+}
+
 /// The keyword analyzer: the whole value as one lower-cased token.
 pub(crate) fn keyword_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build()
@@ -375,6 +394,38 @@ mod tests {
         let mut spec = SchemaSpec::builtin().unwrap();
         spec.default_search_fields.push("date".into());
         assert!(build_schema(&spec).unwrap_err().to_string().contains("must be an indexed text field"));
+    }
+
+    #[test]
+    fn words_then_stems_equal_the_english_analyzer() {
+        // Every text of the bundled corpus, word by word.
+        let mut texts = Vec::new();
+        for entry in walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus-sample")) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                texts.push(String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned());
+            }
+        }
+        assert!(texts.len() > 10);
+        let (mut full, mut words, mut stemmer) = (english_analyzer(), english_words(), english_stemmer());
+        let mut checked = 0;
+        for text in &texts {
+            let mut expected = Vec::new();
+            let mut s = full.token_stream(text);
+            while let Some(t) = s.next() {
+                expected.push((t.position, t.offset_from, t.text.clone()));
+            }
+            let mut got = Vec::new();
+            let mut s = words.token_stream(text);
+            while let Some(t) = s.next() {
+                let stem = stemmer.token_stream(&t.text).next().unwrap().text.clone();
+                assert_eq!(stem.as_bytes()[0], t.text.as_bytes()[0], "{} stems to {stem}", t.text);
+                got.push((t.position, t.offset_from, stem));
+            }
+            checked += got.len();
+            assert_eq!(got, expected);
+        }
+        assert!(checked > 10_000, "{checked} words");
     }
 
     #[test]

@@ -378,3 +378,72 @@ fn random_queries_never_panic() {
         assert!(outcome.is_ok(), "query {q:?} panicked");
     }
 }
+
+/// Counts of all five fields as (field, value, count) rows, for comparing results.
+fn count_rows(f: &gazette::query::FacetCounts) -> Vec<(&'static str, String, u64)> {
+    let mut rows = Vec::new();
+    for (name, list) in
+        [("country", &f.country), ("actor", &f.actor), ("topic", &f.topic), ("year", &f.year), ("source", &f.source)]
+    {
+        rows.extend(list.iter().map(|c| (name, c.path.clone(), c.count)));
+    }
+    rows
+}
+
+#[test]
+fn repeated_searches_count_what_the_first_counted() {
+    // The first search over a segment counts from the columns, later ones from flat arrays
+    // built at the second: all must agree, over several segments, with each other and with
+    // counts made by hand.
+    let docs = [
+        ("a", "China and Russia talk tariffs", Some((2015, 12, 31)), Some("Wire")),
+        ("b", "Tariffs on Chinese steel", Some((2016, 1, 1)), Some("Wire")),
+        ("c", "Vladimir Putin raises tariffs", Some((2016, 2, 29)), Some("Report")),
+        ("d", "Tariffs, China and Japan", None, None),
+        ("e", "Weather in Japan", Some((2016, 3, 1)), Some("Report")),
+    ];
+    for q in ["*", "tariffs", "-tariffs", "tariffs AND china", "nothing"] {
+        let index = Index::create_in_ram().unwrap();
+        let mut w = index.writer().unwrap();
+        for (i, (id, title, date, source)) in docs.iter().enumerate() {
+            let mut d = doc(id, title, title, *date, None);
+            d.source = source.map(str::to_string);
+            w.add(&d).unwrap();
+            if i % 2 == 1 {
+                w.commit().unwrap();
+            }
+        }
+        w.commit().unwrap();
+        let req = SearchRequest::new(q).facets(10);
+        let first = index.search(&req).unwrap();
+        let rows = count_rows(first.facets.as_ref().unwrap());
+        for _ in 0..3 {
+            assert_eq!(count_rows(index.search(&req).unwrap().facets.as_ref().unwrap()), rows, "{q}");
+        }
+        // By hand, from the matching documents themselves.
+        let hits = ids(&index, q);
+        assert_eq!(first.total, hits.len(), "{q}");
+        let mut want: Vec<(&'static str, String, u64)> = Vec::new();
+        let mut add = |field: &'static str, path: String| match want.iter_mut().find(|r| r.0 == field && r.1 == path) {
+            Some(r) => r.2 += 1,
+            None => want.push((field, path, 1)),
+        };
+        for (id, title, date, source) in docs.iter().filter(|d| hits.contains(&d.0.to_string())) {
+            let d = doc(id, title, title, *date, None);
+            d.enrichment.country_facets().for_each(|p| add("country", p.to_string()));
+            d.enrichment.actor_facets().for_each(|p| add("actor", p.to_string()));
+            if let Some((y, _, _)) = date {
+                add("year", format!("/{y}"));
+            }
+            if let Some(s) = source {
+                add("source", format!("/{s}"));
+            }
+        }
+        let mut got: Vec<_> = rows.into_iter().filter(|r| r.0 != "topic").collect();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{q}");
+        assert_eq!(got.iter().any(|r| r.0 == "country"), q != "nothing", "{q}: {got:?}");
+        assert_eq!(got.iter().any(|r| r.0 == "actor"), q == "*" || q == "tariffs", "{q}: {got:?}");
+    }
+}

@@ -64,6 +64,8 @@ pub struct Index {
     reader: IndexReader,
     fields: Arc<Fields>,
     dir: Option<PathBuf>,
+    /// What facet counting learnt of the segments' values, for the next searches.
+    facet_values: Arc<crate::query::facet_counter::ValueCache>,
 }
 
 impl std::fmt::Debug for Index {
@@ -166,7 +168,7 @@ impl Index {
         // on its own; our own commits reload it explicitly, so tests see them at once.
         let policy = if dir.is_some() { ReloadPolicy::OnCommitWithDelay } else { ReloadPolicy::Manual };
         let reader = inner.reader_builder().reload_policy(policy).try_into()?;
-        Ok(Index { inner, reader, fields: Arc::new(fields), dir })
+        Ok(Index { inner, reader, fields: Arc::new(fields), dir, facet_values: Default::default() })
     }
 
     /// The directory of an on-disk index.
@@ -275,6 +277,10 @@ impl Index {
 
     pub(crate) fn searcher(&self) -> tantivy::Searcher {
         self.reader.searcher()
+    }
+
+    pub(crate) fn facet_values(&self) -> &Arc<crate::query::facet_counter::ValueCache> {
+        &self.facet_values
     }
 
     pub(crate) fn tantivy(&self) -> &tantivy::Index {

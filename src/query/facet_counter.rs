@@ -1,10 +1,15 @@
 //! A facet counter cheaper than tantivy's `FacetCollector` for the counts shown with results:
 //! it counts the facet ordinals of matching documents in a flat array per segment and turns
 //! into strings only the values it returns, so its cost does not grow with the number of
-//! distinct values in the index (every actor ever seen).
+//! distinct values in the index (every actor ever seen). What it learns of a segment's
+//! values (ancestors, paths) is kept in a [`ValueCache`] for the next queries.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustc_hash::FxHashMap;
 use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
@@ -14,6 +19,149 @@ pub(crate) struct FacetCounter {
     pub field: &'static str,
     pub depth: Option<usize>,
     pub shard_size: usize,
+    pub cache: Arc<ValueCache>,
+}
+
+/// A segment, a column, and the depth its facet values are counted at.
+type CacheKey = (SegmentId, &'static str, Option<usize>);
+
+/// What the facet counters know of each segment's values, by segment, field and depth.
+/// Segments never change, so nothing goes stale; entries of segments no longer searched are
+/// dropped by [`ValueCache::retain`].
+#[derive(Default)]
+pub(crate) struct ValueCache {
+    segments: Mutex<FxHashMap<CacheKey, Arc<SegmentValues>>>,
+}
+
+/// The values of one column of one segment.
+pub(crate) struct SegmentValues {
+    /// Stored ordinal -> counted ordinal (its ancestor at the depth); identity when empty.
+    pub(super) ancestor: Vec<u32>,
+    /// Number of stored ordinals.
+    pub(super) len: usize,
+    /// The paths of the counted ordinals returned so far.
+    paths: Mutex<FxHashMap<u32, String>>,
+    /// Searches that counted this column of this segment.
+    uses: AtomicU32,
+    /// The counted values of each document, once built.
+    flat: OnceLock<Flat>,
+}
+
+/// The counted values of every document of a segment, in two flat arrays: those of document
+/// `d` are `values[starts[d]..starts[d + 1]]`. Counting from them costs two array reads per
+/// document instead of a walk through the column's indexes, the bulk of a faceted search.
+pub(crate) struct Flat {
+    starts: Vec<u32>,
+    values: Vec<u32>,
+}
+
+impl Flat {
+    /// The values of each document up to `max_doc`, as `values_of` gives them.
+    pub(crate) fn build(max_doc: DocId, mut values_of: impl FnMut(DocId, &mut Vec<u32>)) -> Flat {
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut values = Vec::new();
+        starts.push(0);
+        for doc in 0..max_doc {
+            values_of(doc, &mut values);
+            starts.push(values.len() as u32);
+        }
+        Flat { starts, values }
+    }
+
+    /// The values of `doc`.
+    #[inline]
+    pub(crate) fn of(&self, doc: DocId) -> &[u32] {
+        let d = doc as usize;
+        match (self.starts.get(d), self.starts.get(d + 1)) {
+            (Some(&a), Some(&b)) => &self.values[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+}
+
+impl SegmentValues {
+    fn new(ancestor: Vec<u32>, len: usize) -> SegmentValues {
+        SegmentValues { ancestor, len, paths: Mutex::default(), uses: AtomicU32::new(0), flat: OnceLock::new() }
+    }
+
+    /// The flat values, if built.
+    #[inline]
+    pub(crate) fn built(&self) -> Option<&Flat> {
+        self.flat.get()
+    }
+
+    /// The flat values, built by `build` at the second search that counts them: one search
+    /// reads only its matching documents from the column, cheaper than flattening them all
+    /// (a command-line search runs once); searches from a long-lived index run again.
+    pub(crate) fn flat(&self, build: impl FnOnce() -> Flat) -> Option<&Flat> {
+        if self.uses.fetch_add(1, Ordering::Relaxed) == 0 {
+            return None;
+        }
+        Some(self.flat.get_or_init(build))
+    }
+}
+
+impl ValueCache {
+    /// Forgets the segments `searcher` does not search (merged away).
+    pub(crate) fn retain(&self, searcher: &tantivy::Searcher) {
+        let live: Vec<SegmentId> = searcher.segment_readers().iter().map(|s| s.segment_id()).collect();
+        if let Ok(mut segments) = self.segments.lock() {
+            segments.retain(|k, _| live.contains(&k.0));
+        }
+    }
+
+    /// The entry of a column of a segment, made by `init` the first time.
+    pub(crate) fn entry(
+        &self,
+        segment: &SegmentReader,
+        field: &'static str,
+        depth: Option<usize>,
+        init: impl FnOnce() -> tantivy::Result<(Vec<u32>, usize)>,
+    ) -> tantivy::Result<Arc<SegmentValues>> {
+        let key = (segment.segment_id(), field, depth);
+        if let Some(v) = self.segments.lock().ok().and_then(|s| s.get(&key).cloned()) {
+            return Ok(v);
+        }
+        let (ancestor, len) = init()?;
+        let values = Arc::new(SegmentValues::new(ancestor, len));
+        if let Ok(mut segments) = self.segments.lock() {
+            return Ok(segments.entry(key).or_insert(values).clone());
+        }
+        Ok(values)
+    }
+
+    /// The entry of a facet field of a segment, counted at `depth`.
+    pub(super) fn facet(
+        &self,
+        segment: &SegmentReader,
+        reader: &tantivy::fastfield::FacetReader,
+        field: &'static str,
+        depth: Option<usize>,
+    ) -> tantivy::Result<Arc<SegmentValues>> {
+        self.entry(segment, field, depth, || {
+            let mut ancestor = Vec::new();
+            if let Some(depth) = depth {
+                // Facet values are sorted, so the values sharing an ancestor at `depth` are
+                // contiguous: one streaming pass over the (small) dictionary. Looking values
+                // up one by one would decode a dictionary block each time.
+                let mut current: Option<(Vec<u8>, u32)> = None;
+                ancestor.reserve(reader.num_facets());
+                let mut stream = reader.facet_dict().stream()?;
+                while stream.advance() {
+                    let ord = stream.term_ord() as u32;
+                    let key = ancestor_key(stream.key(), depth);
+                    match &current {
+                        Some((k, o)) if k.as_slice() == key => ancestor.push(*o),
+                        _ => {
+                            ancestor.push(ord);
+                            current = Some((key.to_vec(), ord));
+                        }
+                    }
+                }
+            }
+            Ok((ancestor, reader.num_facets()))
+        })
+    }
 }
 
 /// Above this many distinct values in a segment, counts go to a hash map: zeroing and
@@ -26,6 +174,7 @@ enum Counts {
 }
 
 impl Counts {
+    #[inline]
     fn add(&mut self, ord: u32) {
         match self {
             Counts::Dense(v) => v[ord as usize] += 1,
@@ -33,18 +182,42 @@ impl Counts {
         }
     }
 
-    fn nonzero(self) -> Vec<(u32, u32)> {
+    fn top(self, k: usize) -> Vec<(u32, u32)> {
         match self {
-            Counts::Dense(v) => v.into_iter().enumerate().filter(|(_, c)| *c > 0).map(|(o, c)| (o as u32, c)).collect(),
-            Counts::Sparse(m) => m.into_iter().collect(),
+            Counts::Dense(v) => top(v.into_iter().enumerate().map(|(o, c)| (o as u32, c)), k),
+            Counts::Sparse(m) => top(m.into_iter(), k),
         }
     }
 }
 
+/// The `k` largest counts with their ordinals (ties: smaller ordinal first), in no
+/// particular order; zeros left out.
+pub(super) fn top(counts: impl Iterator<Item = (u32, u32)>, k: usize) -> Vec<(u32, u32)> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    if k == 0 {
+        return Vec::new();
+    }
+    // A min-heap of the best so far: most values fail the comparison with its least.
+    let mut heap: BinaryHeap<Reverse<(u32, Reverse<u32>)>> = BinaryHeap::with_capacity(k + 1);
+    for (ord, count) in counts {
+        if count == 0 {
+            continue;
+        }
+        let item = Reverse((count, Reverse(ord)));
+        if heap.len() < k {
+            heap.push(item);
+        } else if heap.peek().is_some_and(|least| item < *least) {
+            heap.pop();
+            heap.push(item);
+        }
+    }
+    heap.into_iter().map(|Reverse((count, Reverse(ord)))| (ord, count)).collect()
+}
+
 pub(crate) struct SegmentFacetCounter {
     reader: tantivy::fastfield::FacetReader,
-    /// Stored ordinal -> counted ordinal (its ancestor at `depth`); identity when empty.
-    ancestor: Vec<u32>,
+    values: Arc<SegmentValues>,
     counts: Counts,
     seen: Vec<u32>,
     shard_size: usize,
@@ -57,30 +230,11 @@ impl Collector for FacetCounter {
 
     fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentFacetCounter> {
         let reader = segment.facet_reader(self.field)?;
-        let n = reader.num_facets();
-        let mut ancestor = Vec::new();
-        if let Some(depth) = self.depth {
-            // Facet values are sorted, so the values sharing an ancestor at `depth` are
-            // contiguous: one streaming pass over the (small) dictionary. Looking values up
-            // one by one would decompress a dictionary block each time.
-            let mut current: Option<(Vec<u8>, u32)> = None;
-            ancestor.reserve(n);
-            let mut stream = reader.facet_dict().stream()?;
-            while stream.advance() {
-                let ord = stream.term_ord() as u32;
-                let key = ancestor_key(stream.key(), depth);
-                match &current {
-                    Some((k, o)) if k.as_slice() == key => ancestor.push(*o),
-                    _ => {
-                        ancestor.push(ord);
-                        current = Some((key.to_vec(), ord));
-                    }
-                }
-            }
-        }
+        let values = self.cache.facet(segment, &reader, self.field, self.depth)?;
+        let n = values.len;
         Ok(SegmentFacetCounter {
             reader,
-            ancestor,
+            values,
             counts: if n <= MAX_DENSE_VALUES {
                 Counts::Dense(vec![0; n])
             } else {
@@ -111,7 +265,8 @@ impl SegmentCollector for SegmentFacetCounter {
     type Fruit = Vec<(String, u64)>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        if self.ancestor.is_empty() {
+        let ancestor = &self.values.ancestor;
+        if ancestor.is_empty() {
             for ord in self.reader.facet_ords(doc) {
                 self.counts.add(ord as u32);
             }
@@ -120,7 +275,7 @@ impl SegmentCollector for SegmentFacetCounter {
         // A document is counted once per ancestor, however many of its values share it.
         self.seen.clear();
         for ord in self.reader.facet_ords(doc) {
-            let a = self.ancestor[ord as usize];
+            let a = ancestor[ord as usize];
             if !self.seen.contains(&a) {
                 self.seen.push(a);
                 self.counts.add(a);
@@ -129,31 +284,41 @@ impl SegmentCollector for SegmentFacetCounter {
     }
 
     fn harvest(self) -> Vec<(String, u64)> {
-        let mut nonzero = self.counts.nonzero();
-        if nonzero.len() > self.shard_size {
-            nonzero.select_nth_unstable_by(self.shard_size, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            nonzero.truncate(self.shard_size);
-        }
-        // The values of the kept ordinals, in one sorted pass over the dictionary.
-        nonzero.sort_unstable_by_key(|&(ord, _)| ord);
-        let ords: Vec<u64> = nonzero.iter().map(|&(o, _)| o as u64).collect();
-        let mut paths = Vec::with_capacity(ords.len());
-        let depth = self.depth;
-        let _ = self.reader.facet_dict().sorted_ords_to_term_cb(&ords, |bytes| {
-            let bytes = match depth {
-                Some(d) => ancestor_key(bytes, d),
-                None => bytes,
-            };
-            if let Ok(f) = Facet::from_encoded(bytes.to_vec()) {
-                paths.push(f.to_path_string());
-            }
-        });
-        if paths.len() != nonzero.len() {
-            // A value could not be read back; better no counts than counts under wrong names.
-            return Vec::new();
-        }
-        paths.into_iter().zip(nonzero).map(|(p, (_, c))| (p, c as u64)).collect()
+        named(&self.reader, &self.values, self.depth, self.counts.top(self.shard_size))
     }
+}
+
+/// The paths of counted ordinals with their counts. Paths not known yet are read in one
+/// sorted pass over the dictionary, and kept.
+pub(super) fn named(
+    reader: &tantivy::fastfield::FacetReader,
+    values: &SegmentValues,
+    depth: Option<usize>,
+    counts: Vec<(u32, u32)>,
+) -> Vec<(String, u64)> {
+    let Ok(mut known) = values.paths.lock() else { return Vec::new() };
+    let mut missing: Vec<u64> = counts.iter().filter(|(o, _)| !known.contains_key(o)).map(|&(o, _)| o as u64).collect();
+    missing.sort_unstable();
+    let mut found = Vec::with_capacity(missing.len());
+    let _ = reader.facet_dict().sorted_ords_to_term_cb(&missing, |bytes| {
+        let bytes = match depth {
+            Some(d) => ancestor_key(bytes, d),
+            None => bytes,
+        };
+        found.push(Facet::from_encoded(bytes.to_vec()).ok().map(|f| f.to_path_string()));
+    });
+    if found.len() != missing.len() {
+        // The dictionary did not give every value back: better no counts than counts under
+        // wrong names.
+        return Vec::new();
+    }
+    for (ord, path) in missing.into_iter().zip(found) {
+        if let Some(path) = path {
+            known.insert(ord as u32, path);
+        }
+    }
+    // A value that could not be read back is left out rather than counted under a wrong name.
+    counts.into_iter().filter_map(|(o, c)| known.get(&o).map(|p| (p.clone(), c as u64))).collect()
 }
 
 /// The encoded facet cut to its first `depth` components (components are separated by 0).

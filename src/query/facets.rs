@@ -7,9 +7,11 @@ use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use super::facet_counter::FacetCounter;
+use super::result_counts::{Counted, ResultCounts};
 use crate::enrich::Vocabulary;
 use crate::error::{Error, Result};
 use crate::facet;
+use crate::index::Index;
 use crate::schema::Fields;
 
 /// A faceted field.
@@ -117,14 +119,14 @@ fn parents_at(field: FacetField, depth: usize) -> Vec<Facet> {
 
 /// Actors per query, from the `actor_key` column with a terms aggregation: a facet collector
 /// would walk every actor of the index per query. Kinds (`/person`, `/organization`) by count.
-fn count_actors(searcher: &Searcher, query: &dyn Query, size: usize) -> Result<Vec<FacetCount>> {
-    let (kinds, actors) = searcher.search(
-        query,
-        &(
-            FacetCounter { field: FacetField::Actor.name(), depth: Some(1), shard_size: 10 },
-            FacetCounter { field: FacetField::Actor.name(), depth: None, shard_size: size.max(1) },
-        ),
-    )?;
+fn count_actors(index: &Index, searcher: &Searcher, query: &dyn Query, size: usize) -> Result<Vec<FacetCount>> {
+    let counter = |depth, shard_size| FacetCounter {
+        field: FacetField::Actor.name(),
+        depth,
+        shard_size,
+        cache: index.facet_values().clone(),
+    };
+    let (kinds, actors) = searcher.search(query, &(counter(Some(1), 10), counter(None, size.max(1))))?;
     let mut out: Vec<FacetCount> = kinds
         .into_iter()
         .chain(actors.into_iter().take(size))
@@ -137,6 +139,7 @@ fn count_actors(searcher: &Searcher, query: &dyn Query, size: usize) -> Result<V
 /// Counts of the values of `field` among the documents matching `query`, down to
 /// `max_depth`, best first within each level (for actors, the `actor_limit` best).
 pub(crate) fn count_all(
+    index: &Index,
     searcher: &Searcher,
     query: &dyn Query,
     field: FacetField,
@@ -144,7 +147,7 @@ pub(crate) fn count_all(
     actor_limit: usize,
 ) -> Result<Vec<FacetCount>> {
     if field == FacetField::Actor {
-        return count_actors(searcher, query, actor_limit);
+        return count_actors(index, searcher, query, actor_limit);
     }
     let name = field.name();
     let mut multi = MultiCollector::new();
@@ -172,18 +175,21 @@ pub(crate) fn count_all(
     Ok(out)
 }
 
-/// Top `limit` values at the useful depth of each field.
-pub(crate) fn top_counts(searcher: &Searcher, query: &dyn Query, limit: usize) -> Result<FacetCounts> {
-    // One pass over the matching documents for all three fields.
-    let counter = |field: FacetField, depth: Option<usize>| FacetCounter {
-        field: field.name(),
-        depth,
-        shard_size: (limit * 10).max(100),
-    };
-    let (country, actor, topic) = searcher.search(
-        query,
-        &(counter(FacetField::Country, None), counter(FacetField::Actor, None), counter(FacetField::Topic, Some(1))),
-    )?;
+/// The collector of the counts shown with results: countries, actors, major topics, years
+/// and sources, all in one pass over the matching documents (the pass that finds the hits).
+pub(crate) type CountsCollector = ResultCounts;
+
+/// What [`CountsCollector`] collects, turned into counts by [`top_of`].
+pub(crate) type CountsFruit = Counted;
+
+/// A [`CountsCollector`] for the top `limit` values of each field.
+pub(crate) fn counts_collector(index: &Index, limit: usize) -> CountsCollector {
+    ResultCounts { shard_size: (limit * 10).max(100), cache: index.facet_values().clone() }
+}
+
+/// The top `limit` values at the useful depth of each field; years latest first, sources
+/// most frequent first.
+pub(crate) fn top_of(fruit: CountsFruit, limit: usize) -> FacetCounts {
     let top = |list: Vec<(String, u64)>, depth: usize| -> Vec<FacetCount> {
         list.into_iter()
             .filter_map(|(p, n)| Facet::from_text(&p).ok().map(|f| count_of(&f, n)))
@@ -191,13 +197,21 @@ pub(crate) fn top_counts(searcher: &Searcher, query: &dyn Query, limit: usize) -
             .take(limit)
             .collect()
     };
-    Ok(FacetCounts {
-        country: top(country, FacetField::Country.leaf_depth()),
-        actor: top(actor, FacetField::Actor.leaf_depth()),
-        topic: top(topic, FacetField::Topic.leaf_depth()),
-        year: Vec::new(),
-        source: Vec::new(),
-    })
+    let flat = |(value, count): (String, u64)| FacetCount { path: format!("/{value}"), value, depth: 1, count };
+    let mut sources: Vec<(String, u64)> = fruit.sources.into_iter().collect();
+    sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    FacetCounts {
+        country: top(fruit.country, FacetField::Country.leaf_depth()),
+        actor: top(fruit.actor, FacetField::Actor.leaf_depth()),
+        topic: top(fruit.topic, FacetField::Topic.leaf_depth()),
+        year: fruit.years.into_iter().rev().take(limit).map(flat).collect(),
+        source: sources.into_iter().take(limit).map(flat).collect(),
+    }
+}
+
+/// Top `limit` values of each field among the documents matching `query`.
+pub(crate) fn top_counts(index: &Index, searcher: &Searcher, query: &dyn Query, limit: usize) -> Result<FacetCounts> {
+    Ok(top_of(searcher.search(query, &counts_collector(index, limit))?, limit))
 }
 
 fn count_of(facet: &Facet, count: u64) -> FacetCount {

@@ -3,10 +3,11 @@
 
 mod compile;
 mod explain;
-mod facet_counter;
+pub(crate) mod facet_counter;
 mod facets;
 pub mod parse;
 mod proximity;
+mod result_counts;
 mod timeline;
 
 use std::collections::HashMap;
@@ -232,13 +233,16 @@ impl SearchRequest {
         let text = self.parse_text(index)?;
         let query = self.with_filters(index, text.box_clone(), None)?;
         let searcher = index.searcher();
+        index.facet_values().retain(&searcher);
         let want = self.offset + self.limit.max(1);
         let top_docs = TopDocs::with_limit(want + TIE_SLACK);
-        let (top, total): (Vec<(f64, DocAddress)>, usize) = match self.sort {
+        // Facet counts come from the same pass over the matching documents as the hits.
+        let counts = (self.facet_limit > 0).then(|| facets::counts_collector(index, self.facet_limit));
+        let (top, total, counts): (Vec<(f64, DocAddress)>, usize, Option<facets::CountsFruit>) = match self.sort {
             Sort::Relevance => match self.recency_days {
                 None => {
-                    let (top, total) = searcher.search(&*query, &(top_docs.order_by_score(), Count))?;
-                    (top.into_iter().map(|(s, a)| (s as f64, a)).collect(), total)
+                    let (top, total, counts) = searcher.search(&*query, &(top_docs.order_by_score(), Count, counts))?;
+                    (top.into_iter().map(|(s, a)| (s as f64, a)).collect(), total, counts)
                 }
                 Some(half_life) => {
                     let newest = newest_date(&searcher);
@@ -252,21 +256,21 @@ impl SearchRequest {
                             score * (1.0 + boost)
                         }
                     });
-                    let (top, total) = searcher.search(&*query, &(boosted, Count))?;
-                    (top.into_iter().map(|(s, a)| (s as f64, a)).collect(), total)
+                    let (top, total, counts) = searcher.search(&*query, &(boosted, Count, counts))?;
+                    (top.into_iter().map(|(s, a)| (s as f64, a)).collect(), total, counts)
                 }
             },
             Sort::Oldest | Sort::Newest => {
                 let order = if self.sort == Sort::Newest { tantivy::Order::Desc } else { tantivy::Order::Asc };
                 let by_date = top_docs.order_by_fast_field::<tantivy::DateTime>(schema::DATE, order);
-                let (top, total) = searcher.search(&*query, &(by_date, Count))?;
+                let (top, total, counts) = searcher.search(&*query, &(by_date, Count, counts))?;
                 // The key sorts descending: newest first, or oldest first by negating; undated last.
                 let key = |d: Option<tantivy::DateTime>| match d {
                     Some(d) if self.sort == Sort::Newest => d.into_timestamp_secs() as f64,
                     Some(d) => -(d.into_timestamp_secs() as f64),
                     None => f64::NEG_INFINITY,
                 };
-                (top.into_iter().map(|(d, a)| (key(d), a)).collect(), total)
+                (top.into_iter().map(|(d, a)| (key(d), a)).collect(), total, counts)
             }
         };
         let top = break_ties(&searcher, fields, top)?;
@@ -274,14 +278,12 @@ impl SearchRequest {
             top.into_iter().map(|(k, a)| (if self.sort == Sort::Relevance { k as f32 } else { 0.0 }, a)).collect();
         let top: Vec<(f32, DocAddress)> =
             if self.limit == 0 { Vec::new() } else { top.into_iter().skip(self.offset).take(self.limit).collect() };
-        let facets =
-            if self.facet_limit > 0 { Some(self.facet_counts(index, &searcher, &*text, &*query)?) } else { None };
-        let mut highlighter = Highlighter::new(
-            schema::english_analyzer(),
-            query_terms(&*query, fields, &searcher),
-            self.spec(index)?,
-            self.passage_chars,
-        );
+        let facets = match counts {
+            Some(counts) => Some(self.facet_counts(index, &searcher, &*text, counts)?),
+            None => None,
+        };
+        let mut highlighter =
+            Highlighter::new(query_terms(&*query, fields, &searcher), self.spec(index)?, self.passage_chars);
         let mut hits = Vec::with_capacity(top.len());
         for (i, (score, addr)) in top.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -336,20 +338,21 @@ impl SearchRequest {
         Ok(Box::new(BooleanQuery::new(clauses)))
     }
 
-    /// The top values of each facet field. A field with a filter of its own is counted
-    /// without that filter (drill sideways: the other countries stay visible after ticking
-    /// one); years come from the dates.
+    /// The top values of each facet field, from the counts of the main pass. A field with a
+    /// filter of its own is counted again without that filter (drill sideways: the other
+    /// countries stay visible after ticking one).
     fn facet_counts(
         &self,
         index: &Index,
         searcher: &Searcher,
         text: &dyn Query,
-        query: &dyn Query,
+        counts: facets::CountsFruit,
     ) -> Result<FacetCounts> {
-        let mut counts = facets::top_counts(searcher, query, self.facet_limit)?;
+        let mut counts = facets::top_of(counts, self.facet_limit);
         for field in FacetField::ALL {
             if self.filters.iter().any(|(f, _)| *f == field) {
                 let sideways = facets::top_counts(
+                    index,
                     searcher,
                     &*self.with_filters(index, text.box_clone(), Some(field))?,
                     self.facet_limit,
@@ -361,18 +364,6 @@ impl SearchRequest {
                 }
             }
         }
-        let mut years = timeline::count_by_period(searcher, query, Period::Year)?;
-        years.sort_by(|a, b| b.0.cmp(&a.0));
-        counts.year = years
-            .into_iter()
-            .take(self.facet_limit)
-            .map(|(year, count)| FacetCount { path: format!("/{year}"), value: year, depth: 1, count })
-            .collect();
-        counts.source = timeline::count_keyword(searcher, query, schema::SOURCE)?
-            .into_iter()
-            .take(self.facet_limit)
-            .map(|(source, count)| FacetCount { path: format!("/{source}"), value: source, depth: 1, count })
-            .collect();
         Ok(counts)
     }
 
@@ -433,7 +424,7 @@ impl Index {
     /// ```
     pub fn facet_counts(&self, field: FacetField, request: &SearchRequest) -> Result<Vec<FacetCount>> {
         let query = request.parse(self)?;
-        facets::count_all(&self.searcher(), &*query, field, 3, MAX_ACTOR_COUNTS)
+        facets::count_all(self, &self.searcher(), &*query, field, 3, MAX_ACTOR_COUNTS)
     }
 }
 

@@ -1,0 +1,214 @@
+//! The counts shown with results (countries, actors, major topics, years, sources) in one
+//! collector, run in the same pass over the matching documents as the hits.
+//!
+//! Each segment numbers the values of the five columns in one space (countries first, then
+//! actors, topics, days and sources), so that a document is counted with one array of
+//! counters. From the second search over a segment on, the numbers of every document are
+//! read from flat arrays kept in the [`ValueCache`] (two reads per document) rather than
+//! from the five columns.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::fastfield::FacetReader;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::facet_counter::{Flat, SegmentValues, ValueCache, named, top};
+use super::facets::FacetField;
+use super::timeline::{Period, day_of, day_span, periods_of, sum_counts};
+use crate::schema;
+
+/// The key of the flat arrays in the [`ValueCache`].
+const FLAT_KEY: &str = "(result counts)";
+
+/// Counts of the matching documents per country, actor, major topic, year and source; the
+/// `shard_size` most frequent values of each facet field per segment.
+pub(crate) struct ResultCounts {
+    pub shard_size: usize,
+    pub cache: Arc<ValueCache>,
+}
+
+/// What [`ResultCounts`] finds: facet paths, years and sources with their counts; facet
+/// values most frequent first.
+#[derive(Debug, Default)]
+pub(crate) struct Counted {
+    pub country: Vec<(String, u64)>,
+    pub actor: Vec<(String, u64)>,
+    pub topic: Vec<(String, u64)>,
+    pub years: BTreeMap<String, u64>,
+    pub sources: BTreeMap<String, u64>,
+}
+
+/// One facet field of a segment and where its values are numbered.
+struct FacetPart {
+    reader: FacetReader,
+    values: Arc<SegmentValues>,
+    depth: Option<usize>,
+    slots: Range<u32>,
+}
+
+pub(crate) struct SegmentResultCounts {
+    facets: Vec<FacetPart>,
+    dates: Option<Column<tantivy::DateTime>>,
+    first_day: i64,
+    days: Range<u32>,
+    sources: Option<StrColumn>,
+    source_slots: Range<u32>,
+    /// The flat arrays, once built.
+    flat: Option<Arc<SegmentValues>>,
+    counts: Vec<u32>,
+    scratch: Vec<u32>,
+    shard_size: usize,
+}
+
+impl SegmentResultCounts {
+    /// The numbers of a document's values, each once.
+    fn slots(&self, doc: DocId, out: &mut Vec<u32>) {
+        for part in &self.facets {
+            let first = out.len();
+            for ord in part.reader.facet_ords(doc) {
+                let ord = part.values.ancestor.get(ord as usize).copied().unwrap_or(ord as u32);
+                let slot = part.slots.start + ord;
+                // A document counts once per ancestor, however many of its values share it.
+                if slot < part.slots.end && !out[first..].contains(&slot) {
+                    out.push(slot);
+                }
+            }
+        }
+        if let Some(d) = self.dates.as_ref().and_then(|c| c.first(doc)) {
+            let day = day_of(d) - self.first_day;
+            if (0..self.days.len() as i64).contains(&day) {
+                out.push(self.days.start + day as u32);
+            }
+        }
+        if let Some(sources) = &self.sources {
+            for ord in sources.term_ords(doc) {
+                let slot = self.source_slots.start as u64 + ord;
+                if slot < self.source_slots.end as u64 {
+                    out.push(slot as u32);
+                }
+            }
+        }
+    }
+}
+
+impl Collector for ResultCounts {
+    type Fruit = Counted;
+    type Child = SegmentResultCounts;
+
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentResultCounts> {
+        let mut next = 0u32;
+        let mut take = |n: usize| {
+            let r = next..next + n as u32;
+            next = r.end;
+            r
+        };
+        let mut facets = Vec::new();
+        for (field, depth) in [(FacetField::Country, None), (FacetField::Actor, None), (FacetField::Topic, Some(1))] {
+            let reader = segment.facet_reader(field.name())?;
+            let values = self.cache.facet(segment, &reader, field.name(), depth)?;
+            facets.push(FacetPart { slots: take(values.len), reader, values, depth });
+        }
+        let dates = segment.fast_fields().date(schema::DATE).ok();
+        let (first_day, span) = day_span(dates.as_ref());
+        let days = take(span as usize);
+        let sources = segment.fast_fields().str(schema::SOURCE)?;
+        let source_slots = take(sources.as_ref().map_or(0, |c| c.dictionary().num_terms()));
+        let mut counts = SegmentResultCounts {
+            facets,
+            dates,
+            first_day,
+            days,
+            sources,
+            source_slots,
+            flat: None,
+            counts: vec![0; next as usize],
+            scratch: Vec::new(),
+            shard_size: self.shard_size,
+        };
+        let entry = self.cache.entry(segment, FLAT_KEY, None, || Ok((Vec::new(), 0)))?;
+        if entry.flat(|| Flat::build(segment.max_doc(), |doc, out| counts.slots(doc, out))).is_some() {
+            counts.flat = Some(entry);
+        }
+        Ok(counts)
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Counted>) -> tantivy::Result<Counted> {
+        let mut out = Counted::default();
+        let (mut country, mut actor, mut topic) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut years, mut sources) = (Vec::new(), Vec::new());
+        for f in fruits {
+            country.push(f.country);
+            actor.push(f.actor);
+            topic.push(f.topic);
+            years.push(f.years);
+            sources.push(f.sources);
+        }
+        out.country = sum_facets(country);
+        out.actor = sum_facets(actor);
+        out.topic = sum_facets(topic);
+        out.years = sum_counts(years);
+        out.sources = sum_counts(sources);
+        Ok(out)
+    }
+}
+
+/// Facet counts of several segments added up, most frequent first (equal counts by path).
+fn sum_facets(fruits: Vec<Vec<(String, u64)>>) -> Vec<(String, u64)> {
+    let mut total: FxHashMap<String, u64> = FxHashMap::default();
+    for (k, v) in fruits.into_iter().flatten() {
+        *total.entry(k).or_default() += v;
+    }
+    let mut out: Vec<(String, u64)> = total.into_iter().collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}
+
+impl SegmentCollector for SegmentResultCounts {
+    type Fruit = Counted;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(flat) = self.flat.as_ref().and_then(|v| v.built()) {
+            for &slot in flat.of(doc) {
+                self.counts[slot as usize] += 1;
+            }
+            return;
+        }
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        self.slots(doc, &mut scratch);
+        for &slot in &scratch {
+            self.counts[slot as usize] += 1;
+        }
+        self.scratch = scratch;
+    }
+
+    fn harvest(self) -> Counted {
+        let counts_in = |r: &Range<u32>| &self.counts[r.start as usize..r.end as usize];
+        let mut facets = self.facets.iter().map(|part| {
+            let counts = counts_in(&part.slots).iter().enumerate().map(|(o, &c)| (o as u32, c));
+            named(&part.reader, &part.values, part.depth, top(counts, self.shard_size))
+        });
+        let (country, actor, topic) =
+            (facets.next().unwrap_or_default(), facets.next().unwrap_or_default(), facets.next().unwrap_or_default());
+        let years = periods_of(self.first_day, counts_in(&self.days), Period::Year);
+        let mut sources = BTreeMap::new();
+        if let Some(column) = &self.sources {
+            for (ord, &n) in counts_in(&self.source_slots).iter().enumerate().filter(|(_, n)| **n > 0) {
+                let mut value = String::new();
+                if column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
+                    *sources.entry(value).or_insert(0) += n as u64;
+                }
+            }
+        }
+        Counted { country, actor, topic, years, sources }
+    }
+}
