@@ -20,6 +20,10 @@ use gazette::enrich::Enricher;
 use gazette::load::{WalkOptions, load_file, walk};
 use gazette::{Document, Index, ReindexOptions, SearchRequest};
 
+/// The allocator of the `gazette` command, so that the figures are the command's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     match args.first().map(String::as_str) {

@@ -468,31 +468,50 @@ static ALNUM_BYTE: [bool; 128] = {
     t
 };
 
-/// Byte ranges of the maximal runs of alphanumeric characters.
-fn word_spans(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::with_capacity(text.len() / 5);
-    let mut start: Option<usize> = None;
+/// Byte ranges of the maximal runs of alphanumeric characters. Two tight loops, one over
+/// the bytes between words and one over a word's, each testing ASCII bytes in a table and
+/// decoding only the other characters.
+pub(crate) fn word_spans(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut out = Vec::with_capacity(n / 5);
+    // Whether the character at `i` is alphanumeric, and its length.
+    let char_at = |i: usize| -> (bool, usize) {
+        let c = text[i..].chars().next().expect("at a char boundary");
+        (c.is_alphanumeric(), c.len_utf8())
+    };
     let mut i = 0;
-    while i < bytes.len() {
+    while i < n {
         let b = bytes[i];
-        let (alnum, len) = if b < 0x80 {
-            (ALNUM_BYTE[b as usize], 1)
+        if b < 0x80 {
+            if !ALNUM_BYTE[b as usize] {
+                i += 1;
+                continue;
+            }
         } else {
-            let c = text[i..].chars().next().expect("at a char boundary");
-            (c.is_alphanumeric(), c.len_utf8())
-        };
-        if alnum != start.is_some() {
-            if alnum {
-                start = Some(i);
-            } else if let Some(s) = start.take() {
-                out.push((s, i));
+            let (alnum, len) = char_at(i);
+            if !alnum {
+                i += len;
+                continue;
             }
         }
-        i += len;
-    }
-    if let Some(s) = start {
-        out.push((s, text.len()));
+        let start = i;
+        while i < n {
+            let b = bytes[i];
+            if b < 0x80 {
+                if !ALNUM_BYTE[b as usize] {
+                    break;
+                }
+                i += 1;
+            } else {
+                let (alnum, len) = char_at(i);
+                if !alnum {
+                    break;
+                }
+                i += len;
+            }
+        }
+        out.push((start, i));
     }
     out
 }
@@ -543,7 +562,12 @@ fn scan(m: &EntityMatcher, text: &str, spans: &[(usize, usize)]) -> Scan {
 }
 
 /// Countries, persons and organizations of a document, with salience.
-pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<Entity>, Vec<Entity>, Vec<Entity>) {
+pub(crate) fn extract(
+    m: &EntityMatcher,
+    v: &Vocabulary,
+    t: &Text<'_>,
+    spans: &[(usize, usize)],
+) -> (Vec<Entity>, Vec<Entity>, Vec<Entity>) {
     let text = t.text;
     let mut accs = Accs::default();
     let mut covered: Vec<(usize, usize)> = Vec::new();
@@ -554,8 +578,7 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
     let mut country_starts: HashMap<usize, usize> = HashMap::default();
     let mut deferred: Vec<(usize, usize, usize)> = Vec::new();
 
-    let spans = word_spans(text);
-    let Scan { role_ends, names, speech } = scan(m, text, &spans);
+    let Scan { role_ends, names, speech } = scan(m, text, spans);
     // The evidence strings present in the text, found once, when an ambiguous name is seen.
     let mut evidence_seen: Option<Vec<bool>> = None;
 
@@ -613,7 +636,7 @@ pub(crate) fn extract(m: &EntityMatcher, v: &Vocabulary, t: &Text<'_>) -> (Vec<E
     }
     covered.sort_unstable();
 
-    let toks = tokenize(text, &spans);
+    let toks = tokenize(text, spans);
     let is_covered = |tok: &Tok| {
         let i = covered.partition_point(|c| c.1 <= tok.start);
         covered.get(i).is_some_and(|c| c.0 < tok.end)
@@ -1216,6 +1239,29 @@ fn salience(text: &str, t: &Text<'_>, v: &Vocabulary, speech: &[usize], accs: &m
             && let Some(acc) = accs.get_mut(&Key(Kind::Country, &c.name))
         {
             acc.via_actor.push(actor);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::word_spans;
+
+    #[test]
+    fn words_are_runs_of_letters_and_digits() {
+        let table: &[(&str, &[&str])] = &[
+            ("", &[]),
+            ("  ", &[]),
+            ("Xi", &["Xi"]),
+            ("Xi's U.S.-China talks", &["Xi", "s", "U", "S", "China", "talks"]),
+            ("café—Zürich, 2015!", &["café", "Zürich", "2015"]),
+            ("«Ελλάδα» и Москва", &["Ελλάδα", "и", "Москва"]),
+            ("end.", &["end"]),
+            ("—a", &["a"]),
+        ];
+        for (text, want) in table {
+            let got: Vec<&str> = word_spans(text).into_iter().map(|(s, e)| &text[s..e]).collect();
+            assert_eq!(&got, want, "{text:?}");
         }
     }
 }

@@ -75,8 +75,10 @@ impl Enricher {
             lead: doc.title.len() + 2..body_start + lead_len,
             body_start,
         };
-        let (countries, persons, organizations) = entities::extract(&self.entities, &self.vocab, &t);
-        let topics = self.topics.assign(&doc.title, &doc.body);
+        // Words are found once, for both.
+        let spans = entities::word_spans(&text);
+        let (countries, persons, organizations) = entities::extract(&self.entities, &self.vocab, &t, &spans);
+        let topics = self.topics.assign_spans(&text, &spans, t.title_end, t.body_start);
         Enrichment { countries, persons, organizations, topics }
     }
 }

@@ -118,7 +118,7 @@ fn trim_apostrophes(w: &str) -> &str {
 #[derive(Default)]
 struct WordIds {
     short: HashMap<u128, u32>,
-    long: HashMap<String, u32>,
+    long: HashMap<Vec<u8>, u32>,
     /// Every word with its id, for compiling.
     words: Vec<(String, u32)>,
 }
@@ -136,8 +136,20 @@ impl WordIds {
     fn get(&self, word: &str) -> Option<u32> {
         match Self::pack(word) {
             Some(k) => self.short.get(&k).copied(),
-            None => self.long.get(word).copied(),
+            None => self.long.get(word.as_bytes()).copied(),
         }
+    }
+
+    /// The id of an ASCII word of the text, lower-cased on the fly.
+    fn get_ascii_folded(&self, word: &[u8]) -> Option<u32> {
+        if word.len() > 16 {
+            return self.long.get(word.to_ascii_lowercase().as_slice()).copied();
+        }
+        let mut buf = [0u8; 16];
+        for (d, s) in buf.iter_mut().zip(word) {
+            *d = s.to_ascii_lowercase();
+        }
+        self.short.get(&u128::from_le_bytes(buf)).copied()
     }
 
     fn len(&self) -> usize {
@@ -152,10 +164,49 @@ impl WordIds {
         let id = self.len() as u32;
         match Self::pack(word) {
             Some(k) => self.short.insert(k, id),
-            None => self.long.insert(word.to_string(), id),
+            None => self.long.insert(word.as_bytes().to_vec(), id),
         };
         self.words.push((word.to_string(), id));
         id
+    }
+}
+
+/// A word of a text for matching: its id, and where its lower-cased form is: in the text
+/// itself, to be compared ignoring ASCII case (`folded`), or in a side buffer (words with
+/// other than ASCII letters, lower-cased there once).
+#[derive(Clone, Copy)]
+struct Word {
+    id: u32,
+    start: u32,
+    end: u32,
+    folded: bool,
+}
+
+/// The text of the words of one document, for the matcher.
+struct Words<'a> {
+    text: &'a [u8],
+    lowered: String,
+    list: Vec<Word>,
+}
+
+impl Words<'_> {
+    /// The word's bytes, lower-cased unless `folded`.
+    fn bytes(&self, w: &Word) -> &[u8] {
+        let src = if w.folded { self.text } else { self.lowered.as_bytes() };
+        &src[w.start as usize..w.end as usize]
+    }
+
+    /// Does the word start with `prefix` (lower case)?
+    fn starts_with(&self, w: &Word, prefix: &str) -> bool {
+        let b = self.bytes(w);
+        let p = prefix.as_bytes();
+        b.len() >= p.len() && if w.folded { b[..p.len()].eq_ignore_ascii_case(p) } else { &b[..p.len()] == p }
+    }
+
+    /// The first three bytes of the word, lower-cased (the word has at least three).
+    fn head(&self, w: &Word) -> [u8; 3] {
+        let b = self.bytes(w);
+        [b[0].to_ascii_lowercase(), b[1].to_ascii_lowercase(), b[2].to_ascii_lowercase()]
     }
 }
 
@@ -241,10 +292,9 @@ impl TopicMatcher {
         TopicMatcher { terms, word_ids, by_first, by_head, head_bits, prefix_terms_of, majors, subtopics }
     }
 
-    /// The term matching longest at the start of `ws` (words with their ids), with the
-    /// number of words it covers.
-    fn longest(&self, ws: &[(&str, u32)]) -> Option<(usize, usize)> {
-        let (first, first_id) = ws[0];
+    /// The term matching longest at the start of `ws`, with the number of words it covers.
+    fn longest(&self, words: &Words<'_>, ws: &[Word]) -> Option<(usize, usize)> {
+        let first = &ws[0];
         let mut best: Option<(usize, usize)> = None;
         let mut consider = |i: usize| {
             let t = &self.terms[i];
@@ -252,43 +302,100 @@ impl TopicMatcher {
             if ws.len() < n || best.is_some_and(|(_, bn)| n <= bn) {
                 return;
             }
-            let whole = t.words.iter().zip(ws).all(|(&tw, &(_, id))| tw == id);
-            let prefix = t.prefix.as_ref().is_none_or(|p| ws[n - 1].0.starts_with(p.as_str()));
+            let whole = t.words.iter().zip(ws).all(|(&tw, w)| tw == w.id);
+            let prefix = t.prefix.as_ref().is_none_or(|p| words.starts_with(&ws[n - 1], p));
             if whole && prefix {
                 best = Some((i, n));
             }
         };
-        if first_id != UNKNOWN {
-            self.by_first[first_id as usize].iter().copied().for_each(&mut consider);
-            self.prefix_terms_of[first_id as usize].iter().copied().for_each(&mut consider);
+        if first.id != UNKNOWN {
+            self.by_first[first.id as usize].iter().copied().for_each(&mut consider);
+            self.prefix_terms_of[first.id as usize].iter().copied().for_each(&mut consider);
             return best;
         }
-        if first.len() >= 3
-            && self.head_bits[head_bit(head(first)) / 64] & (1 << (head_bit(head(first)) % 64)) != 0
-            && let Some(prefixes) = self.by_head.get(&head(first))
-        {
-            for (p, ts) in prefixes {
-                if first.starts_with(p.as_str()) {
-                    ts.iter().copied().for_each(&mut consider);
+        if first.end - first.start >= 3 {
+            let h = words.head(first);
+            if self.head_bits[head_bit(h) / 64] & (1 << (head_bit(h) % 64)) != 0
+                && let Some(prefixes) = self.by_head.get(&h)
+            {
+                for (p, ts) in prefixes {
+                    if words.starts_with(first, p) {
+                        ts.iter().copied().for_each(&mut consider);
+                    }
                 }
             }
         }
         best
     }
 
-    pub(crate) fn assign(&self, title: &str, body: &str) -> Vec<TopicAssignment> {
+    /// The words of `text` from its alphanumeric runs (`spans`, byte ranges), runs joined by
+    /// one apostrophe making one word (`China's`, `don't`), with their ids.
+    fn words<'a>(&self, text: &'a str, spans: &[(usize, usize)]) -> Words<'a> {
+        let bytes = text.as_bytes();
+        let mut words = Words { text: bytes, lowered: String::new(), list: Vec::with_capacity(spans.len()) };
+        let mut i = 0;
+        while i < spans.len() {
+            let (start, mut end) = spans[i];
+            i += 1;
+            while let Some(&(next_start, next_end)) = spans.get(i) {
+                let gap = &text[end..next_start];
+                if gap != "'" && gap != "\u{2019}" {
+                    break;
+                }
+                end = next_end;
+                i += 1;
+            }
+            let word = &bytes[start..end];
+            let w = if word.is_ascii() {
+                let id = self.word_ids.get_ascii_folded(word).unwrap_or(UNKNOWN);
+                Word { id, start: start as u32, end: end as u32, folded: true }
+            } else {
+                let from = words.lowered.len();
+                for c in text[start..end].chars() {
+                    match c {
+                        '\u{2019}' => words.lowered.push('\''),
+                        c => words.lowered.extend(c.to_lowercase()),
+                    }
+                }
+                let lower = &words.lowered[from..];
+                let id = self.word_ids.get(lower).unwrap_or(UNKNOWN);
+                Word { id, start: from as u32, end: words.lowered.len() as u32, folded: false }
+            };
+            words.list.push(w);
+        }
+        words
+    }
+
+    /// The topics of a title and a body.
+    #[cfg(test)]
+    fn assign(&self, title: &str, body: &str) -> Vec<TopicAssignment> {
+        let text = format!("{title}\n\n{body}");
+        let spans = super::entities::word_spans(&text);
+        self.assign_spans(&text, &spans, title.len(), title.len() + 2)
+    }
+
+    /// The topics of a document's text, from its alphanumeric runs (`spans`): those ending
+    /// by `title_end` are the title's (counted twice), those from `body_start` on the body's.
+    pub(crate) fn assign_spans(
+        &self,
+        text: &str,
+        spans: &[(usize, usize)],
+        title_end: usize,
+        body_start: usize,
+    ) -> Vec<TopicAssignment> {
         let n_majors = self.majors.len();
         let mut scores = vec![0.0f32; n_majors + self.subtopics.len()];
         let mut evidence: Vec<Vec<(usize, f32)>> = vec![Vec::new(); n_majors + self.subtopics.len()];
         let mut n_words = 0;
-        for (text, factor) in [(title, 2.0f32), (body, 1.0)] {
-            let lower = normalize(text);
-            let id = |w: &'_ str| self.word_ids.get(w).unwrap_or(UNKNOWN);
-            let ws: Vec<(&str, u32)> = fast_words(&lower).into_iter().map(|w| (w, id(w))).collect();
+        let title = spans.partition_point(|s| s.1 <= title_end);
+        let body = spans.partition_point(|s| s.0 < body_start);
+        for (spans, factor) in [(&spans[..title], 2.0f32), (&spans[body..], 1.0)] {
+            let words = self.words(text, spans);
+            let ws = &words.list;
             n_words += ws.len();
             let mut i = 0;
             while i < ws.len() {
-                let Some((ti, n)) = self.longest(&ws[i..]) else {
+                let Some((ti, n)) = self.longest(&words, &ws[i..]) else {
                     i += 1;
                     continue;
                 };
