@@ -50,6 +50,7 @@ pub mod facet;
 pub mod highlight;
 pub mod index;
 pub mod load;
+mod packed;
 pub mod query;
 pub mod schema;
 

@@ -37,6 +37,21 @@ struct Term {
     text: String,
 }
 
+/// A node of the term trie: the words from the root spell the start of a term.
+#[derive(Default, Clone)]
+struct TrieNode {
+    /// The first term (by index) whose words end here.
+    term: Option<usize>,
+    /// Terms whose whole words end here and whose last word is a prefix: (prefix, term), by
+    /// term index.
+    prefixes: Vec<(String, usize)>,
+}
+
+/// The key of a child in the trie.
+fn child_key(node: u32, word: u32) -> u64 {
+    (node as u64) << 32 | word as u64
+}
+
 /// Word id of a word that no term contains.
 const UNKNOWN: u32 = u32::MAX;
 
@@ -45,8 +60,11 @@ pub(crate) struct TopicMatcher {
     /// Every whole word of a term, numbered: the text's words are looked up once each and
     /// terms are then compared as numbers.
     word_ids: WordIds,
-    /// Word id -> terms starting with it (all but one-word prefix terms).
-    by_first: Vec<Vec<usize>>,
+    /// The terms with whole words, as a trie over word ids: a text position is matched by
+    /// walking it, one hash lookup per word, however many terms start with the same word.
+    trie: Vec<TrieNode>,
+    /// (node, word id) -> child node.
+    children: HashMap<u64, u32>,
     /// One-word prefix terms by the first three bytes of the prefix: (prefix, terms).
     by_head: HashMap<[u8; 3], Vec<(String, Vec<usize>)>>,
     /// Bit set of those three-byte heads (see [`head_bit`]): most words are ruled out
@@ -124,17 +142,8 @@ struct WordIds {
 }
 
 impl WordIds {
-    fn pack(word: &str) -> Option<u128> {
-        let b = word.as_bytes();
-        (b.len() <= 16).then(|| {
-            let mut buf = [0u8; 16];
-            buf[..b.len()].copy_from_slice(b);
-            u128::from_le_bytes(buf)
-        })
-    }
-
     fn get(&self, word: &str) -> Option<u32> {
-        match Self::pack(word) {
+        match crate::packed::pack(word) {
             Some(k) => self.short.get(&k).copied(),
             None => self.long.get(word.as_bytes()).copied(),
         }
@@ -162,7 +171,7 @@ impl WordIds {
             return id;
         }
         let id = self.len() as u32;
-        match Self::pack(word) {
+        match crate::packed::pack(word) {
             Some(k) => self.short.insert(k, id),
             None => self.long.insert(word.as_bytes().to_vec(), id),
         };
@@ -258,11 +267,25 @@ impl TopicMatcher {
                 terms.push(Term { owner, weight, words, prefix, text: term.clone() });
             }
         }
-        let mut by_first: Vec<Vec<usize>> = vec![Vec::new(); word_ids.len()];
+        let mut trie = vec![TrieNode::default()];
+        let mut children: HashMap<u64, u32> = HashMap::default();
         let mut by_head: HashMap<[u8; 3], Vec<(String, Vec<usize>)>> = HashMap::default();
         for (i, t) in terms.iter().enumerate() {
             match (&t.prefix, t.words.first()) {
-                (_, Some(&first)) => by_first[first as usize].push(i),
+                (_, Some(_)) => {
+                    let mut node = 0u32;
+                    for &w in &t.words {
+                        node = *children.entry(child_key(node, w)).or_insert_with(|| {
+                            trie.push(TrieNode::default());
+                            (trie.len() - 1) as u32
+                        });
+                    }
+                    let n = &mut trie[node as usize];
+                    match &t.prefix {
+                        None => n.term = Some(n.term.unwrap_or(i)),
+                        Some(p) => n.prefixes.push((p.clone(), i)),
+                    }
+                }
                 (Some(p), None) if p.len() >= 3 => {
                     let list = by_head.entry(head(p)).or_default();
                     match list.iter_mut().find(|(q, _)| q == p) {
@@ -289,28 +312,41 @@ impl TopicMatcher {
                 }
             }
         }
-        TopicMatcher { terms, word_ids, by_first, by_head, head_bits, prefix_terms_of, majors, subtopics }
+        TopicMatcher { terms, word_ids, trie, children, by_head, head_bits, prefix_terms_of, majors, subtopics }
     }
 
-    /// The term matching longest at the start of `ws`, with the number of words it covers.
+    /// The term matching longest at the start of `ws`, with the number of words it covers;
+    /// of terms as long, the first.
     fn longest(&self, words: &Words<'_>, ws: &[Word]) -> Option<(usize, usize)> {
         let first = &ws[0];
         let mut best: Option<(usize, usize)> = None;
-        let mut consider = |i: usize| {
-            let t = &self.terms[i];
-            let n = t.words.len() + t.prefix.is_some() as usize;
-            if ws.len() < n || best.is_some_and(|(_, bn)| n <= bn) {
-                return;
-            }
-            let whole = t.words.iter().zip(ws).all(|(&tw, w)| tw == w.id);
-            let prefix = t.prefix.as_ref().is_none_or(|p| words.starts_with(&ws[n - 1], p));
-            if whole && prefix {
-                best = Some((i, n));
-            }
-        };
         if first.id != UNKNOWN {
-            self.by_first[first.id as usize].iter().copied().for_each(&mut consider);
-            self.prefix_terms_of[first.id as usize].iter().copied().for_each(&mut consider);
+            // Down the trie: at depth k, terms of k whole words, and terms of k whole words
+            // and a prefix matching word k + 1.
+            let mut node = 0u32;
+            for (k, w) in ws.iter().enumerate() {
+                let prefixed = self.trie[node as usize]
+                    .prefixes
+                    .iter()
+                    .find(|(p, _)| k > 0 && words.starts_with(w, p))
+                    .map(|&(_, t)| t);
+                let Some(&child) = self.children.get(&child_key(node, w.id)) else {
+                    if let Some(t) = prefixed {
+                        best = Some((t, k + 1));
+                    }
+                    break;
+                };
+                node = child;
+                let whole = self.trie[node as usize].term;
+                // Of two terms as long, the first.
+                if let Some(t) = [prefixed, whole].into_iter().flatten().min() {
+                    best = Some((t, k + 1));
+                }
+            }
+            if best.is_none() {
+                // One-word prefix terms.
+                best = self.prefix_terms_of[first.id as usize].first().map(|&t| (t, 1));
+            }
             return best;
         }
         if first.end - first.start >= 3 {
@@ -319,8 +355,10 @@ impl TopicMatcher {
                 && let Some(prefixes) = self.by_head.get(&h)
             {
                 for (p, ts) in prefixes {
-                    if words.starts_with(first, p) {
-                        ts.iter().copied().for_each(&mut consider);
+                    if words.starts_with(first, p)
+                        && let Some(&t) = ts.first()
+                    {
+                        return Some((t, 1));
                     }
                 }
             }
