@@ -73,8 +73,9 @@ enum Command {
         /// Writer memory budget in MB.
         #[arg(long, default_value_t = 256)]
         memory: usize,
-        /// Commit every N documents, so an interrupted run keeps its work.
-        #[arg(long, default_value_t = 10_000)]
+        /// Commit every N documents, so an interrupted run keeps its work (each commit
+        /// costs: every 10,000 made a run over 100k documents a fifth slower than every 50,000).
+        #[arg(long, default_value_t = 50_000)]
         commit_every: usize,
         /// No progress bar and no summary.
         #[arg(long, short = 'q')]

@@ -8,6 +8,7 @@ mod convert;
 
 pub(crate) use convert::stored_date;
 mod manifest;
+mod merges;
 mod reindex;
 
 use std::collections::BTreeMap;
@@ -31,6 +32,8 @@ use crate::schema::{self, Fields};
 pub const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
 
 /// tantivy refuses less than this per indexing thread.
+pub use merges::MAX_MERGED_DOCS;
+
 const MIN_MEMORY_PER_THREAD_BYTES: usize = 15 * 1024 * 1024;
 
 const LAST_RUN_FILE: &str = "gazette-last-run.json";
@@ -211,6 +214,7 @@ impl Index {
             }
             Err(e) => return Err(e.into()),
         };
+        inner.set_merge_policy(Box::new(merges::CappedMerges::new(MAX_MERGED_DOCS)));
         let stored = self.payload()?.and_then(|p| p.manifest);
         let manifest = self.manifest()?;
         Ok(Writer { index: self, inner, manifest, changes: BTreeMap::new(), stored, snapshot_needed: false })

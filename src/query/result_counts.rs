@@ -177,9 +177,8 @@ impl SegmentCollector for SegmentResultCounts {
 
     fn collect(&mut self, doc: DocId, _: Score) {
         if let Some(flat) = self.flat.as_ref().and_then(|v| v.built()) {
-            for &slot in flat.of(doc) {
-                self.counts[slot as usize] += 1;
-            }
+            let counts = &mut self.counts;
+            flat.for_each(doc, |slot| counts[slot] += 1);
             return;
         }
         let mut scratch = std::mem::take(&mut self.scratch);
