@@ -457,24 +457,33 @@ struct Scan {
     speech: Vec<usize>,
 }
 
-/// ASCII letters and digits.
-static ALNUM_BYTE: [bool; 128] = {
-    let mut t = [false; 128];
+/// What a byte says of the character it starts: an ASCII separator, an ASCII letter or
+/// digit, or the first byte of another character (to decode).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ByteClass {
+    Separator,
+    Alnum,
+    Other,
+}
+
+static BYTE_CLASS: [ByteClass; 256] = {
+    let mut t = [ByteClass::Other; 256];
     let mut b = 0;
     while b < 128 {
-        t[b] = (b as u8).is_ascii_alphanumeric();
+        t[b] = if (b as u8).is_ascii_alphanumeric() { ByteClass::Alnum } else { ByteClass::Separator };
         b += 1;
     }
     t
 };
 
-/// Byte ranges of the maximal runs of alphanumeric characters. Two tight loops, one over
-/// the bytes between words and one over a word's, each testing ASCII bytes in a table and
-/// decoding only the other characters.
+/// Byte ranges of the maximal runs of alphanumeric characters: tight loops over ASCII bytes
+/// (separators between words, letters and digits inside them), decoding only the other
+/// characters.
 pub(crate) fn word_spans(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut out = Vec::with_capacity(n / 5);
+    let class = |i: usize| BYTE_CLASS[bytes[i] as usize];
     // Whether the character at `i` is alphanumeric, and its length.
     let char_at = |i: usize| -> (bool, usize) {
         let c = text[i..].chars().next().expect("at a char boundary");
@@ -482,13 +491,13 @@ pub(crate) fn word_spans(text: &str) -> Vec<(usize, usize)> {
     };
     let mut i = 0;
     while i < n {
-        let b = bytes[i];
-        if b < 0x80 {
-            if !ALNUM_BYTE[b as usize] {
-                i += 1;
-                continue;
-            }
-        } else {
+        while i < n && class(i) == ByteClass::Separator {
+            i += 1;
+        }
+        if i == n {
+            break;
+        }
+        if class(i) == ByteClass::Other {
             let (alnum, len) = char_at(i);
             if !alnum {
                 i += len;
@@ -496,20 +505,18 @@ pub(crate) fn word_spans(text: &str) -> Vec<(usize, usize)> {
             }
         }
         let start = i;
-        while i < n {
-            let b = bytes[i];
-            if b < 0x80 {
-                if !ALNUM_BYTE[b as usize] {
-                    break;
-                }
+        loop {
+            while i < n && class(i) == ByteClass::Alnum {
                 i += 1;
-            } else {
-                let (alnum, len) = char_at(i);
-                if !alnum {
-                    break;
-                }
-                i += len;
             }
+            if i < n && class(i) == ByteClass::Other {
+                let (alnum, len) = char_at(i);
+                if alnum {
+                    i += len;
+                    continue;
+                }
+            }
+            break;
         }
         out.push((start, i));
     }

@@ -155,10 +155,8 @@ impl WordIds {
             return self.long.get(word.to_ascii_lowercase().as_slice()).copied();
         }
         let mut buf = [0u8; 16];
-        for (d, s) in buf.iter_mut().zip(word) {
-            *d = s.to_ascii_lowercase();
-        }
-        self.short.get(&u128::from_le_bytes(buf)).copied()
+        buf[..word.len()].copy_from_slice(word);
+        self.short.get(&ascii_lowercase_packed(u128::from_le_bytes(buf))).copied()
     }
 
     fn len(&self) -> usize {
@@ -217,6 +215,16 @@ impl Words<'_> {
         let b = self.bytes(w);
         [b[0].to_ascii_lowercase(), b[1].to_ascii_lowercase(), b[2].to_ascii_lowercase()]
     }
+}
+
+/// Sixteen ASCII bytes packed in a number, lower-cased at once: each byte from `A` to `Z`
+/// gets its 0x20 bit (bytes must be below 0x80, so that no addition carries into the next).
+fn ascii_lowercase_packed(x: u128) -> u128 {
+    const ONES: u128 = u128::MAX / 0xff;
+    const HIGH: u128 = ONES * 0x80;
+    let at_least_a = x + ONES * (0x80 - b'A' as u128);
+    let above_z = x + ONES * (0x80 - b'Z' as u128 - 1);
+    x | ((at_least_a & !above_z & HIGH) >> 2)
 }
 
 /// Lower case, with typographic apostrophes made straight, in one pass.
@@ -509,6 +517,21 @@ fn add_evidence(ev: &mut Vec<(usize, f32)>, term: usize, w: f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packed_lowercase_is_ascii_lowercase() {
+        // Every ASCII byte at every position, with the other positions varied too.
+        for b in 0u8..128 {
+            for pos in 0..16 {
+                let mut bytes = [b'Q'; 16];
+                bytes[(pos + 5) % 16] = b'@';
+                bytes[(pos + 9) % 16] = b'[';
+                bytes[pos] = b;
+                let want = bytes.map(|c| c.to_ascii_lowercase());
+                assert_eq!(ascii_lowercase_packed(u128::from_le_bytes(bytes)).to_le_bytes(), want, "{b} at {pos}");
+            }
+        }
+    }
 
     #[test]
     fn whole_words_prefixes_phrases_and_title_weight() {
