@@ -133,9 +133,12 @@ fn trim_apostrophes(w: &str) -> &str {
 
 /// Word -> id. Words of up to 16 bytes (nearly all) are keyed by their bytes packed into a
 /// `u128`, which hashes and compares in a few instructions; longer ones by the string.
-#[derive(Default)]
 struct WordIds {
     short: HashMap<u128, u32>,
+    /// A bit per hash of the short words (see [`filter_bit`]): most words of a text are in
+    /// no term, and the bit rules them out without probing the map, which is cold in the
+    /// cache when tantivy indexes on the other core.
+    filter: Vec<u64>,
     long: HashMap<Vec<u8>, u32>,
     /// Every word with its id, for compiling.
     words: Vec<(String, u32)>,
@@ -144,9 +147,17 @@ struct WordIds {
 impl WordIds {
     fn get(&self, word: &str) -> Option<u32> {
         match crate::packed::pack(word) {
-            Some(k) => self.short.get(&k).copied(),
+            Some(k) => self.get_short(k),
             None => self.long.get(word.as_bytes()).copied(),
         }
+    }
+
+    fn get_short(&self, key: u128) -> Option<u32> {
+        let bit = filter_bit(key);
+        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
+        self.short.get(&key).copied()
     }
 
     /// The id of an ASCII word of the text, lower-cased on the fly.
@@ -156,7 +167,7 @@ impl WordIds {
         }
         let mut buf = [0u8; 16];
         buf[..word.len()].copy_from_slice(word);
-        self.short.get(&ascii_lowercase_packed(u128::from_le_bytes(buf))).copied()
+        self.get_short(ascii_lowercase_packed(u128::from_le_bytes(buf)))
     }
 
     fn len(&self) -> usize {
@@ -170,12 +181,36 @@ impl WordIds {
         }
         let id = self.len() as u32;
         match crate::packed::pack(word) {
-            Some(k) => self.short.insert(k, id),
+            Some(k) => {
+                let bit = filter_bit(k);
+                self.filter[bit / 64] |= 1 << (bit % 64);
+                self.short.insert(k, id)
+            }
             None => self.long.insert(word.as_bytes().to_vec(), id),
         };
         self.words.push((word.to_string(), id));
         id
     }
+}
+
+impl Default for WordIds {
+    fn default() -> WordIds {
+        WordIds {
+            short: HashMap::default(),
+            filter: vec![0; FILTER_BITS / 64],
+            long: HashMap::default(),
+            words: Vec::new(),
+        }
+    }
+}
+
+/// Bits of the word filter: 8 KB, a few percent of them set by the vocabulary's words.
+const FILTER_BITS: usize = 1 << 16;
+
+/// The filter bit of a packed word: the top bits of a multiplicative hash of its two halves.
+fn filter_bit(key: u128) -> usize {
+    let h = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> (64 - 16)) as usize
 }
 
 /// A word of a text for matching: its id, and where its lower-cased form is: in the text
