@@ -414,11 +414,15 @@ fn repeated_searches_count_what_the_first_counted() {
             }
         }
         w.commit().unwrap();
+        // With a country filter too: its counts come from a pass of their own (drill sideways).
+        let filtered = SearchRequest::new(q).country("Japan").facets(10);
+        let first_filtered = count_rows(index.search(&filtered).unwrap().facets.as_ref().unwrap());
         let req = SearchRequest::new(q).facets(10);
         let first = index.search(&req).unwrap();
         let rows = count_rows(first.facets.as_ref().unwrap());
         for _ in 0..3 {
             assert_eq!(count_rows(index.search(&req).unwrap().facets.as_ref().unwrap()), rows, "{q}");
+            assert_eq!(count_rows(index.search(&filtered).unwrap().facets.as_ref().unwrap()), first_filtered, "{q}");
         }
         // By hand, from the matching documents themselves.
         let hits = ids(&index, q);

@@ -182,9 +182,11 @@ pub(crate) type CountsCollector = ResultCounts;
 /// What [`CountsCollector`] collects, turned into counts by [`top_of`].
 pub(crate) type CountsFruit = Counted;
 
-/// A [`CountsCollector`] for the top `limit` values of each field.
-pub(crate) fn counts_collector(index: &Index, limit: usize) -> CountsCollector {
-    ResultCounts { shard_size: (limit * 10).max(100), cache: index.facet_values().clone() }
+/// A [`CountsCollector`] for the top `limit` values of each field. Only the main pass of a
+/// search (`main`) counts as a use of the segments' flat arrays and may build them; the
+/// extra passes of drill sideways use them when built.
+pub(crate) fn counts_collector(index: &Index, limit: usize, main: bool) -> CountsCollector {
+    ResultCounts { shard_size: (limit * 10).max(100), cache: index.facet_values().clone(), main }
 }
 
 /// The top `limit` values at the useful depth of each field; years latest first, sources
@@ -209,9 +211,10 @@ pub(crate) fn top_of(fruit: CountsFruit, limit: usize) -> FacetCounts {
     }
 }
 
-/// Top `limit` values of each field among the documents matching `query`.
+/// Top `limit` values of each field among the documents matching `query`, in a pass of its
+/// own (drill sideways).
 pub(crate) fn top_counts(index: &Index, searcher: &Searcher, query: &dyn Query, limit: usize) -> Result<FacetCounts> {
-    Ok(top_of(searcher.search(query, &counts_collector(index, limit))?, limit))
+    Ok(top_of(searcher.search(query, &counts_collector(index, limit, false))?, limit))
 }
 
 fn count_of(facet: &Facet, count: u64) -> FacetCount {

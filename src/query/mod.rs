@@ -237,7 +237,7 @@ impl SearchRequest {
         let want = self.offset + self.limit.max(1);
         let top_docs = TopDocs::with_limit(want + TIE_SLACK);
         // Facet counts come from the same pass over the matching documents as the hits.
-        let counts = (self.facet_limit > 0).then(|| facets::counts_collector(index, self.facet_limit));
+        let counts = (self.facet_limit > 0).then(|| facets::counts_collector(index, self.facet_limit, true));
         let (top, total, counts): (Vec<(f64, DocAddress)>, usize, Option<facets::CountsFruit>) = match self.sort {
             Sort::Relevance => match self.recency_days {
                 None => {

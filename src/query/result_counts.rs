@@ -30,6 +30,8 @@ const FLAT_KEY: &str = "(result counts)";
 pub(crate) struct ResultCounts {
     pub shard_size: usize,
     pub cache: Arc<ValueCache>,
+    /// The main pass of a search: it counts as a use of the flat arrays and may build them.
+    pub main: bool,
 }
 
 /// What [`ResultCounts`] finds: facet paths, years and sources with their counts; facet
@@ -131,7 +133,12 @@ impl Collector for ResultCounts {
             shard_size: self.shard_size,
         };
         let entry = self.cache.entry(segment, FLAT_KEY, None, || Ok((Vec::new(), 0)))?;
-        if entry.flat(|| Flat::build(segment.max_doc(), |doc, out| counts.slots(doc, out))).is_some() {
+        let flat = if self.main {
+            entry.flat(|| Flat::build(segment.max_doc(), |doc, out| counts.slots(doc, out))).is_some()
+        } else {
+            entry.built().is_some()
+        };
+        if flat {
             counts.flat = Some(entry);
         }
         Ok(counts)
