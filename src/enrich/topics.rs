@@ -47,6 +47,18 @@ struct TrieNode {
     prefixes: Vec<(String, usize)>,
 }
 
+/// A node of the trie as its parent's map holds it: one lookup gives all a step needs.
+#[derive(Clone, Copy)]
+struct Child {
+    node: u32,
+    /// The first term whose words end here, or [`NO_TERM`].
+    term: u32,
+    /// The node's run of `node_prefixes`.
+    prefixes: (u32, u32),
+}
+
+const NO_TERM: u32 = u32::MAX;
+
 /// The key of a child in the trie.
 fn child_key(node: u32, word: u32) -> u64 {
     (node as u64) << 32 | word as u64
@@ -62,9 +74,10 @@ pub(crate) struct TopicMatcher {
     word_ids: WordIds,
     /// The terms with whole words, as a trie over word ids: a text position is matched by
     /// walking it, one hash lookup per word, however many terms start with the same word.
-    trie: Vec<TrieNode>,
-    /// (node, word id) -> child node.
-    children: HashMap<u64, u32>,
+    /// (node, word id) -> the child node, with what ends there.
+    children: HashMap<u64, Child>,
+    /// The prefix terms of all nodes: (prefix, term), each node's in a run by term index.
+    node_prefixes: Vec<(String, usize)>,
     /// One-word prefix terms by the first three bytes of the prefix: (prefix, terms).
     by_head: HashMap<[u8; 3], Vec<(String, Vec<usize>)>>,
     /// Bit set of those three-byte heads (see [`head_bit`]): most words are ruled out
@@ -355,7 +368,33 @@ impl TopicMatcher {
                 }
             }
         }
-        TopicMatcher { terms, word_ids, trie, children, by_head, head_bits, prefix_terms_of, majors, subtopics }
+        // The nodes' data moves into their parents' map.
+        let mut node_prefixes = Vec::new();
+        let mut runs = Vec::with_capacity(trie.len());
+        for n in &trie {
+            let start = node_prefixes.len() as u32;
+            node_prefixes.extend(n.prefixes.iter().cloned());
+            runs.push((start, node_prefixes.len() as u32));
+        }
+        let children = children
+            .into_iter()
+            .map(|(key, node)| {
+                let n = &trie[node as usize];
+                let term = n.term.map_or(NO_TERM, |t| t as u32);
+                (key, Child { node, term, prefixes: runs[node as usize] })
+            })
+            .collect();
+        TopicMatcher {
+            terms,
+            word_ids,
+            children,
+            node_prefixes,
+            by_head,
+            head_bits,
+            prefix_terms_of,
+            majors,
+            subtopics,
+        }
     }
 
     /// The term matching longest at the start of `ws`, with the number of words it covers;
@@ -366,21 +405,21 @@ impl TopicMatcher {
         if first.id != UNKNOWN {
             // Down the trie: at depth k, terms of k whole words, and terms of k whole words
             // and a prefix matching word k + 1.
-            let mut node = 0u32;
+            // The root holds no prefix terms (one-word prefix terms are looked up below).
+            let (mut node, mut prefixes) = (0u32, (0u32, 0u32));
             for (k, w) in ws.iter().enumerate() {
-                let prefixed = self.trie[node as usize]
-                    .prefixes
+                let prefixed = self.node_prefixes[prefixes.0 as usize..prefixes.1 as usize]
                     .iter()
-                    .find(|(p, _)| k > 0 && words.starts_with(w, p))
+                    .find(|(p, _)| words.starts_with(w, p))
                     .map(|&(_, t)| t);
-                let Some(&child) = self.children.get(&child_key(node, w.id)) else {
+                let Some(child) = self.children.get(&child_key(node, w.id)) else {
                     if let Some(t) = prefixed {
                         best = Some((t, k + 1));
                     }
                     break;
                 };
-                node = child;
-                let whole = self.trie[node as usize].term;
+                (node, prefixes) = (child.node, child.prefixes);
+                let whole = (child.term != NO_TERM).then_some(child.term as usize);
                 // Of two terms as long, the first.
                 if let Some(t) = [prefixed, whole].into_iter().flatten().min() {
                     best = Some((t, k + 1));
