@@ -451,3 +451,23 @@ fn repeated_searches_count_what_the_first_counted() {
         assert_eq!(got.iter().any(|r| r.0 == "actor"), q == "*" || q == "tariffs", "{q}: {got:?}");
     }
 }
+
+#[test]
+fn dates_centuries_apart_are_all_counted() {
+    let index = Index::create_in_ram().unwrap();
+    let mut w = index.writer().unwrap();
+    for (id, year) in [("old", 1700), ("new", 2020), ("newer", 2021)] {
+        w.add(&doc(id, "Tariffs", "Tariffs rose.", Some((year, 5, 1)), None)).unwrap();
+    }
+    w.commit().unwrap();
+    let years = |f: &gazette::query::FacetCounts| f.year.iter().map(|c| (c.value.clone(), c.count)).collect::<Vec<_>>();
+    // The first search counts from the columns, the next ones from flat arrays.
+    for _ in 0..3 {
+        let f = index.search(&SearchRequest::new("tariffs").facets(10)).unwrap().facets.unwrap();
+        assert_eq!(years(&f), [("2021".to_string(), 1), ("2020".to_string(), 1), ("1700".to_string(), 1)]);
+    }
+    // 321 years: more days than the timeline counts in its array.
+    let rows = index.timeline(&SearchRequest::new("tariffs"), gazette::query::Period::Day).unwrap();
+    let days: Vec<(&str, u64)> = rows.iter().map(|r| (r.period.as_str(), r.matching)).collect();
+    assert_eq!(days, [("1700-05-01", 1), ("2020-05-01", 1), ("2021-05-01", 1)]);
+}

@@ -2,7 +2,7 @@
 //! collector, run in the same pass over the matching documents as the hits.
 //!
 //! Each segment numbers the values of the five columns in one space (countries first, then
-//! actors, topics, days and sources), so that a document is counted with one array of
+//! actors, topics, years and sources), so that a document is counted with one array of
 //! counters. From the second search over a segment on, the numbers of every document are
 //! read from flat arrays kept in the [`ValueCache`] (two reads per document) rather than
 //! from the five columns.
@@ -19,8 +19,11 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::facet_counter::{Flat, SegmentValues, ValueCache, named, top};
 use super::facets::FacetField;
-use super::timeline::{Period, day_of, day_span, periods_of, sum_counts};
+use super::timeline::{day_of, sum_counts, year_of_day};
 use crate::schema;
+
+/// At most this many years are numbered (dates that far apart are errors in the data).
+const MAX_YEARS: i64 = 20_000;
 
 /// The key of the flat arrays in the [`ValueCache`].
 const FLAT_KEY: &str = "(result counts)";
@@ -56,8 +59,9 @@ struct FacetPart {
 pub(crate) struct SegmentResultCounts {
     facets: Vec<FacetPart>,
     dates: Option<Column<tantivy::DateTime>>,
-    first_day: i64,
-    days: Range<u32>,
+    /// The year of the segment's first date, and where the years from it are numbered.
+    first_year: i32,
+    years: Range<u32>,
     sources: Option<StrColumn>,
     source_slots: Range<u32>,
     /// The flat arrays, once built.
@@ -82,9 +86,9 @@ impl SegmentResultCounts {
             }
         }
         if let Some(d) = self.dates.as_ref().and_then(|c| c.first(doc)) {
-            let day = day_of(d) - self.first_day;
-            if (0..self.days.len() as i64).contains(&day) {
-                out.push(self.days.start + day as u32);
+            let year = i64::from(year_of_day(day_of(d))) - i64::from(self.first_year);
+            if (0..self.years.len() as i64).contains(&year) {
+                out.push(self.years.start + year as u32);
             }
         }
         if let Some(sources) = &self.sources {
@@ -116,15 +120,21 @@ impl Collector for ResultCounts {
             facets.push(FacetPart { slots: take(values.len), reader, values, depth });
         }
         let dates = segment.fast_fields().date(schema::DATE).ok();
-        let (first_day, span) = day_span(dates.as_ref());
-        let days = take(span as usize);
+        let (first_year, span) = match &dates {
+            Some(c) if c.num_docs() > 0 => {
+                let (first, last) = (year_of_day(day_of(c.min_value())), year_of_day(day_of(c.max_value())));
+                (first, (i64::from(last) - i64::from(first) + 1).clamp(0, MAX_YEARS))
+            }
+            _ => (0, 0),
+        };
+        let years = take(span as usize);
         let sources = segment.fast_fields().str(schema::SOURCE)?;
         let source_slots = take(sources.as_ref().map_or(0, |c| c.dictionary().num_terms()));
         let mut counts = SegmentResultCounts {
             facets,
             dates,
-            first_day,
-            days,
+            first_year,
+            years,
             sources,
             source_slots,
             flat: None,
@@ -205,7 +215,12 @@ impl SegmentCollector for SegmentResultCounts {
         });
         let (country, actor, topic) =
             (facets.next().unwrap_or_default(), facets.next().unwrap_or_default(), facets.next().unwrap_or_default());
-        let years = periods_of(self.first_day, counts_in(&self.days), Period::Year);
+        let years = counts_in(&self.years)
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, &n)| ((self.first_year + i as i32).to_string(), n as u64))
+            .collect();
         let mut sources = BTreeMap::new();
         if let Some(column) = &self.sources {
             for (ord, &n) in counts_in(&self.source_slots).iter().enumerate().filter(|(_, n)| **n > 0) {

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -96,6 +97,8 @@ struct SegmentByPeriod {
     /// Counts by day since `first_day`, labelled at the end (days repeat much more than they
     /// differ).
     days: Vec<u32>,
+    /// Counts of days beyond the array (dates centuries apart in one segment).
+    far: FxHashMap<i64, u32>,
 }
 
 impl Collector for ByPeriod {
@@ -105,7 +108,7 @@ impl Collector for ByPeriod {
     fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentByPeriod> {
         let dates = segment.fast_fields().date(schema::DATE).ok();
         let (first_day, span) = day_span(dates.as_ref());
-        Ok(SegmentByPeriod { by: self.0, dates, first_day, days: vec![0; span as usize] })
+        Ok(SegmentByPeriod { by: self.0, dates, first_day, days: vec![0; span as usize], far: FxHashMap::default() })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -121,15 +124,23 @@ impl SegmentCollector for SegmentByPeriod {
     type Fruit = BTreeMap<String, u64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(d) = self.dates.as_ref().and_then(|c| c.first(doc))
-            && let Some(n) = self.days.get_mut((day_of(d) - self.first_day) as usize)
-        {
-            *n += 1;
+        if let Some(d) = self.dates.as_ref().and_then(|c| c.first(doc)) {
+            let day = day_of(d) - self.first_day;
+            match usize::try_from(day).ok().and_then(|i| self.days.get_mut(i)) {
+                Some(n) => *n += 1,
+                None => *self.far.entry(day).or_insert(0) += 1,
+            }
         }
     }
 
     fn harvest(self) -> BTreeMap<String, u64> {
-        periods_of(self.first_day, &self.days, self.by)
+        let mut out = periods_of(self.first_day, &self.days, self.by);
+        for (day, n) in self.far {
+            for (period, m) in periods_of(self.first_day + day, &[n], self.by) {
+                *out.entry(period).or_insert(0) += m;
+            }
+        }
+        out
     }
 }
 
@@ -138,8 +149,8 @@ pub(crate) fn day_of(date: tantivy::DateTime) -> i64 {
     date.into_timestamp_secs().div_euclid(86_400)
 }
 
-/// At most this many days (about 270 years) are counted in an array; dates beyond are not
-/// counted (a date that far from the others is an error in the data).
+/// At most this many days (about 270 years) are counted in an array; days beyond it go to a
+/// map.
 const MAX_DAYS: i64 = 100_000;
 
 /// The first day of a segment's dates, and the number of days from it to the last (at most
@@ -193,6 +204,11 @@ pub(crate) fn periods_of(first_day: i64, days: &[u32], by: Period) -> BTreeMap<S
         }
     }
     out
+}
+
+/// The year of a day counted from 1970-01-01.
+pub(crate) fn year_of_day(days: i64) -> i32 {
+    civil_from_days(days).0
 }
 
 /// Days from 1970-01-01 to a calendar date (H. Hinnant's `days_from_civil`).
