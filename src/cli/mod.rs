@@ -47,6 +47,14 @@ impl IndexArg {
     fn path(&self) -> PathBuf {
         self.dir.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX_DIR))
     }
+
+    /// The index to search; at the default location, made from the bundled corpus first
+    /// when there is none (see [`ensure_index`]).
+    fn open_for_search(&self) -> Result<Index> {
+        let dir = self.path();
+        ensure_index(&dir, self.dir.is_none())?;
+        Ok(Index::open(&dir)?)
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -238,9 +246,7 @@ pub fn run() -> Result<Status> {
             json,
             color,
         } => {
-            let dir = index.path();
-            ensure_index(&dir, index.dir.is_none())?;
-            let idx = Index::open(&dir)?;
+            let idx = index.open_for_search()?;
             let sort = match sort.as_str() {
                 "date" => Sort::Oldest,
                 "-date" => Sort::Newest,
@@ -286,9 +292,7 @@ pub fn run() -> Result<Status> {
         }
         Command::Enrich { paths, json } => cmd_enrich(&mut out, &paths, json)?,
         Command::Timeline { query, index, by, format } => {
-            let dir = index.path();
-            ensure_index(&dir, index.dir.is_none())?;
-            let idx = Index::open(&dir)?;
+            let idx = index.open_for_search()?;
             let by = match by.as_str() {
                 "day" => Period::Day,
                 "year" => Period::Year,

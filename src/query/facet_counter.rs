@@ -265,14 +265,19 @@ impl Collector for FacetCounter {
     }
 
     fn merge_fruits(&self, fruits: Vec<Vec<(String, u64)>>) -> tantivy::Result<Vec<(String, u64)>> {
-        let mut total: FxHashMap<String, u64> = FxHashMap::default();
-        for (k, v) in fruits.into_iter().flatten() {
-            *total.entry(k).or_default() += v;
-        }
-        let mut out: Vec<(String, u64)> = total.into_iter().collect();
-        out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        Ok(out)
+        Ok(sum_facets(fruits))
     }
+}
+
+/// Facet counts of several segments added up, most frequent first (equal counts by path).
+pub(super) fn sum_facets(fruits: Vec<Vec<(String, u64)>>) -> Vec<(String, u64)> {
+    let mut total: FxHashMap<String, u64> = FxHashMap::default();
+    for (k, v) in fruits.into_iter().flatten() {
+        *total.entry(k).or_default() += v;
+    }
+    let mut out: Vec<(String, u64)> = total.into_iter().collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
 }
 
 impl SegmentCollector for SegmentFacetCounter {

@@ -175,23 +175,17 @@ pub(crate) fn count_all(
     Ok(out)
 }
 
-/// The collector of the counts shown with results: countries, actors, major topics, years
-/// and sources, all in one pass over the matching documents (the pass that finds the hits).
-pub(crate) type CountsCollector = ResultCounts;
-
-/// What [`CountsCollector`] collects, turned into counts by [`top_of`].
-pub(crate) type CountsFruit = Counted;
-
-/// A [`CountsCollector`] for the top `limit` values of each field. Only the main pass of a
+/// The collector of the counts shown with results (countries, actors, major topics, years,
+/// sources), for the top `limit` values of each field. Only the main pass of a
 /// search (`main`) counts as a use of the segments' flat arrays and may build them; the
 /// extra passes of drill sideways use them when built.
-pub(crate) fn counts_collector(index: &Index, limit: usize, main: bool) -> CountsCollector {
+pub(crate) fn counts_collector(index: &Index, limit: usize, main: bool) -> ResultCounts {
     ResultCounts { shard_size: (limit * 10).max(100), cache: index.facet_values().clone(), main }
 }
 
 /// The top `limit` values at the useful depth of each field; years latest first, sources
 /// most frequent first.
-pub(crate) fn top_of(fruit: CountsFruit, limit: usize) -> FacetCounts {
+pub(crate) fn top_of(fruit: Counted, limit: usize) -> FacetCounts {
     let top = |list: Vec<(String, u64)>, depth: usize| -> Vec<FacetCount> {
         list.into_iter()
             .filter_map(|(p, n)| Facet::from_text(&p).ok().map(|f| count_of(&f, n)))

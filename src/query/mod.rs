@@ -238,7 +238,7 @@ impl SearchRequest {
         let top_docs = TopDocs::with_limit(want + TIE_SLACK);
         // Facet counts come from the same pass over the matching documents as the hits.
         let counts = (self.facet_limit > 0).then(|| facets::counts_collector(index, self.facet_limit, true));
-        let (top, total, counts): (Vec<(f64, DocAddress)>, usize, Option<facets::CountsFruit>) = match self.sort {
+        let (top, total, counts): (Vec<(f64, DocAddress)>, usize, Option<result_counts::Counted>) = match self.sort {
             Sort::Relevance => match self.recency_days {
                 None => {
                     let (top, total, counts) = searcher.search(&*query, &(top_docs.order_by_score(), Count, counts))?;
@@ -346,7 +346,7 @@ impl SearchRequest {
         index: &Index,
         searcher: &Searcher,
         text: &dyn Query,
-        counts: facets::CountsFruit,
+        counts: result_counts::Counted,
     ) -> Result<FacetCounts> {
         let mut counts = facets::top_of(counts, self.facet_limit);
         for field in FacetField::ALL {

@@ -11,13 +11,12 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::fastfield::FacetReader;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-use super::facet_counter::{Flat, SegmentValues, ValueCache, named, top};
+use super::facet_counter::{Flat, SegmentValues, ValueCache, named, sum_facets, top};
 use super::facets::FacetField;
 use super::timeline::{day_of, sum_counts, year_of_day};
 use crate::schema;
@@ -176,17 +175,6 @@ impl Collector for ResultCounts {
         out.sources = sum_counts(sources);
         Ok(out)
     }
-}
-
-/// Facet counts of several segments added up, most frequent first (equal counts by path).
-fn sum_facets(fruits: Vec<Vec<(String, u64)>>) -> Vec<(String, u64)> {
-    let mut total: FxHashMap<String, u64> = FxHashMap::default();
-    for (k, v) in fruits.into_iter().flatten() {
-        *total.entry(k).or_default() += v;
-    }
-    let mut out: Vec<(String, u64)> = total.into_iter().collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    out
 }
 
 impl SegmentCollector for SegmentResultCounts {

@@ -155,7 +155,7 @@ const MAX_DAYS: i64 = 100_000;
 
 /// The first day of a segment's dates, and the number of days from it to the last (at most
 /// [`MAX_DAYS`]).
-pub(crate) fn day_span(dates: Option<&Column<tantivy::DateTime>>) -> (i64, i64) {
+fn day_span(dates: Option<&Column<tantivy::DateTime>>) -> (i64, i64) {
     match dates {
         Some(c) if c.num_docs() > 0 => {
             let first = day_of(c.min_value());
@@ -166,7 +166,7 @@ pub(crate) fn day_span(dates: Option<&Column<tantivy::DateTime>>) -> (i64, i64) 
 }
 
 /// Counts per day since `first_day`, summed into periods; each period is labelled once.
-pub(crate) fn periods_of(first_day: i64, days: &[u32], by: Period) -> BTreeMap<String, u64> {
+fn periods_of(first_day: i64, days: &[u32], by: Period) -> BTreeMap<String, u64> {
     let mut out = BTreeMap::new();
     let Some(last) = days.len().checked_sub(1) else { return out };
     let label = |y: i32, m: u32, d: u32| match by {
