@@ -5,7 +5,11 @@
 //! cargo bench --bench gazette -- enrich            # same
 //! cargo bench --bench gazette -- index CORPUS...   # baseline tantivy vs gazette index, reruns
 //! cargo bench --bench gazette -- search INDEX_DIR  # query latency by query type
+//! cargo bench --bench gazette -- enrich-dump PATH... # every enrichment in full, one JSON line each
 //! ```
+//!
+//! `enrich-dump` is for checking that a change meant to be faster gives the same enrichment:
+//! dump before and after, and compare the files.
 //!
 //! For profiling, `GAZETTE_BENCH_KINDS=term,AND GAZETTE_BENCH_MODES=5/2 GAZETTE_BENCH_ROUNDS=50`
 //! narrow the search benchmark to some query kinds and facets/passages settings.
@@ -34,6 +38,11 @@ fn main() {
                 bench_index(Path::new(corpus));
             }
         }
+        Some("enrich-dump") => {
+            for path in &args[1..] {
+                dump_enrichment(Path::new(path));
+            }
+        }
         Some("search") => bench_search(Path::new(args.get(1).expect("search INDEX_DIR"))),
         Some(other) => panic!("unknown benchmark {other}; use enrich, index CORPUS or search INDEX_DIR"),
     }
@@ -50,6 +59,22 @@ fn documents(folder: &Path) -> Vec<Document> {
         docs.extend(load_file(&f.path, &f.id_base).expect("readable").documents);
     }
     docs
+}
+
+/// Prints the full enrichment (mentions, reasons, salience) of every document under `path`.
+fn dump_enrichment(path: &Path) {
+    let enricher = Enricher::builtin().expect("vocabularies compile");
+    let files: Vec<(PathBuf, String)> = if path.is_file() {
+        vec![(path.to_path_buf(), "doc".to_string())]
+    } else {
+        walk(path, &WalkOptions::default()).files.into_iter().map(|f| (f.path, f.id_base)).collect()
+    };
+    // Files that fail to load are left out: the dump compares enrichment, not loading.
+    let docs = files.iter().flat_map(|(p, id)| load_file(p, id).map(|l| l.documents).unwrap_or_default());
+    for d in docs {
+        let e = enricher.enrich(&d);
+        println!("{}\t{}", d.id, serde_json::to_string(&e).expect("serializes"));
+    }
 }
 
 /// Enrichment of plain text on one core, matchers built once (not timed).

@@ -12,9 +12,47 @@ pub(crate) fn pack(word: &str) -> Option<u128> {
     })
 }
 
+/// The low `n` bytes of a `u128`, for `n` from 0 to 16.
+static MASKS: [u128; 17] = {
+    let mut m = [0u128; 17];
+    let mut n = 1;
+    while n < 17 {
+        m[n] = if n == 16 { u128::MAX } else { (1u128 << (8 * n)) - 1 };
+        n += 1;
+    }
+    m
+};
+
+/// `bytes[start..end]` packed as [`pack`] packs it, if it has at most 16 bytes: one 16-byte
+/// load and a mask where the bytes allow it, instead of a copy of variable length.
+#[inline]
+pub(crate) fn pack_at(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
+    let len = end - start;
+    if len > 16 {
+        return None;
+    }
+    if let Some(chunk) = bytes.get(start..start + 16) {
+        let v = u128::from_le_bytes(chunk.try_into().expect("16 bytes"));
+        return Some(v & MASKS[len]);
+    }
+    let mut buf = [0u8; 16];
+    buf[..len].copy_from_slice(&bytes[start..end]);
+    Some(u128::from_le_bytes(buf))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::pack;
+    use super::{pack, pack_at};
+
+    #[test]
+    fn packing_in_place_is_packing_a_copy() {
+        let text = "a sixteen_bytes_ok word, seventeen_bytes_x and the end";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                assert_eq!(pack_at(text.as_bytes(), start, end), pack(&text[start..end]), "{start}..{end}");
+            }
+        }
+    }
 
     #[test]
     fn packs_short_words_only_and_one_to_one() {

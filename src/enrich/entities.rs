@@ -148,6 +148,7 @@ const OFFICIAL_NOUNS: &[&str] = &[
 const NAME_START: u8 = 1;
 const ROLE_START: u8 = 2;
 const SPEECH_WORD: u8 = 4;
+const EVIDENCE_START: u8 = 8;
 
 /// The compiled matchers.
 pub(crate) struct EntityMatcher {
@@ -157,11 +158,13 @@ pub(crate) struct EntityMatcher {
     /// Role titles ("Secretary of State", "spokeswoman").
     roles: AhoCorasick,
     /// The evidence strings of all ambiguous names, and for each name the ones that are its.
-    evidence: AhoCorasick,
+    evidence: Vec<String>,
     evidence_of: Vec<Vec<usize>>,
+    /// First word of evidence strings -> the strings (indices into `evidence`) it begins.
+    evidence_by_first_word: HashMap<String, Vec<usize>>,
     /// What a word can start: a gazetteer name ("United", "the" of "the Kremlin", "al" of
     /// "al-Assad"), a role title, a verb of speech. One lookup per word of the text.
-    word_flags: HashMap<String, u8>,
+    word_flags: WordFlags,
     /// Whether a word of this first byte and length (capped at 15) is in `word_flags`: most
     /// words are ruled out without hashing.
     flag_filter: Box<[[bool; 16]; 256]>,
@@ -169,6 +172,9 @@ pub(crate) struct EntityMatcher {
     surname_first: HashSet<String>,
     /// Surname -> the one gazetteer person with it (`None` when several share it).
     gazetteer_surnames: HashMap<String, Option<usize>>,
+    /// Facet paths of the vocabulary's countries and actors, by index.
+    country_facets: Vec<String>,
+    actor_facets: Vec<String>,
 }
 
 impl EntityMatcher {
@@ -231,16 +237,17 @@ impl EntityMatcher {
             .iter()
             .map(|a| a.evidence.iter().filter_map(|e| evidence_strings.binary_search(&e.as_str()).ok()).collect())
             .collect();
-        let evidence = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&evidence_strings)
-            .expect("evidence patterns compile");
+        let evidence: Vec<String> = evidence_strings.iter().map(|e| e.to_string()).collect();
         let mut word_flags: HashMap<String, u8> = HashMap::default();
         let first_word = |p: &str| p.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_string();
-        for (list, flag) in [(&patterns, NAME_START), (&v.roles, ROLE_START)] {
+        for (list, flag) in [(&patterns, NAME_START), (&v.roles, ROLE_START), (&evidence, EVIDENCE_START)] {
             for p in list {
                 *word_flags.entry(first_word(p)).or_default() |= flag;
             }
+        }
+        let mut evidence_by_first_word: HashMap<String, Vec<usize>> = HashMap::default();
+        for (i, e) in evidence.iter().enumerate() {
+            evidence_by_first_word.entry(first_word(e)).or_default().push(i);
         }
         for w in SPEECH {
             *word_flags.entry(w.to_string()).or_default() |= SPEECH_WORD;
@@ -261,16 +268,51 @@ impl EntityMatcher {
             gazetteer_surnames.entry(key.to_string()).and_modify(|e| *e = None).or_insert(Some(i));
         }
         EntityMatcher {
+            country_facets: v.countries.iter().map(|c| facet::path(&[&c.region, &c.subregion, &c.name])).collect(),
+            actor_facets: v
+                .actors
+                .iter()
+                .map(|a| facet::path(&[if a.is_person { "person" } else { "organization" }, &a.name]))
+                .collect(),
             gazetteer_surnames,
             ac,
             targets,
             roles,
             evidence,
             evidence_of,
-            word_flags,
+            evidence_by_first_word,
+            word_flags: WordFlags::new(word_flags),
             flag_filter,
             first_names: v.first_names.clone(),
             surname_first: v.surname_first.clone(),
+        }
+    }
+}
+
+/// Flags of words, looked up by a word of the text: words of up to 16 bytes (nearly all) as
+/// packed numbers, so that a lookup hashes and compares a number.
+struct WordFlags {
+    short: HashMap<u128, u8>,
+    long: HashMap<String, u8>,
+}
+
+impl WordFlags {
+    fn new(flags: HashMap<String, u8>) -> WordFlags {
+        let mut w = WordFlags { short: HashMap::default(), long: HashMap::default() };
+        for (word, f) in flags {
+            match crate::packed::pack(&word) {
+                Some(k) => w.short.insert(k, f),
+                None => w.long.insert(word, f),
+            };
+        }
+        w
+    }
+
+    /// The flags of the word `bytes[start..end]`.
+    fn get(&self, bytes: &[u8], start: usize, end: usize) -> Option<u8> {
+        match crate::packed::pack_at(bytes, start, end) {
+            Some(k) => self.short.get(&k).copied(),
+            None => std::str::from_utf8(&bytes[start..end]).ok().and_then(|w| self.long.get(w).copied()),
         }
     }
 }
@@ -429,16 +471,25 @@ fn tokenize(text: &str, spans: &[(usize, usize)]) -> Vec<Tok> {
         }
         joined = spans.get(k + 1).is_some_and(|&(next, _)| {
             let gap = &text[end..next];
-            matches!(gap, "-" | "'" | "\u{2019}" | ".")
+            // Byte patterns (`’` is E2 80 99): comparing with string literals calls `memcmp`, once
+            // per word.
+            matches!(gap.as_bytes(), b"-" | b"'" | [0xE2, 0x80, 0x99] | b".")
         });
     }
     out
 }
 
+/// The word without a final `'s` or `’s`. On bytes: `strip_suffix` with a string calls
+/// `memcmp`, and this runs for most capitalized words.
 fn strip_possessive(s: &str) -> &str {
-    s.strip_suffix("'s").or_else(|| s.strip_suffix("\u{2019}s")).unwrap_or(s)
+    match s.as_bytes() {
+        [.., b'\'', b's'] => &s[..s.len() - 2],
+        [.., 0xE2, 0x80, 0x99, b's'] => &s[..s.len() - 4],
+        _ => s,
+    }
 }
 
+#[inline(always)]
 fn is_capitalized(word: &str) -> bool {
     match word.as_bytes().first() {
         Some(b) if b.is_ascii_lowercase() || b.is_ascii_digit() => false,
@@ -455,6 +506,9 @@ struct Scan {
     names: Vec<(usize, usize, usize)>,
     /// Where verbs of speech are, for finding quoted sentences.
     speech: Vec<usize>,
+    /// The evidence strings of ambiguous names present as whole words (indices into
+    /// `EntityMatcher::evidence`).
+    evidence: Vec<usize>,
 }
 
 /// What a byte says of the character it starts: an ASCII separator, an ASCII letter or
@@ -482,7 +536,8 @@ static BYTE_CLASS: [ByteClass; 256] = {
 pub(crate) fn word_spans(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut out = Vec::with_capacity(n / 5);
+    // About one word per six bytes in English; room for more, so that the vector seldom grows.
+    let mut out = Vec::with_capacity(n / 4 + 16);
     let class = |i: usize| BYTE_CLASS[bytes[i] as usize];
     // Whether the character at `i` is alphanumeric, and its length.
     let char_at = |i: usize| -> (bool, usize) {
@@ -528,7 +583,7 @@ pub(crate) fn word_spans(text: &str) -> Vec<(usize, usize)> {
 /// pattern (a capital or a digit, or a listed lower-case first word), which keeps the large
 /// gazetteer automaton out of the cache for most of the text.
 fn scan(m: &EntityMatcher, text: &str, spans: &[(usize, usize)]) -> Scan {
-    let mut scan = Scan { role_ends: HashSet::default(), names: Vec::new(), speech: Vec::new() };
+    let mut scan = Scan { role_ends: HashSet::default(), names: Vec::new(), speech: Vec::new(), evidence: Vec::new() };
     let anchored_at = |ac: &AhoCorasick, at: usize| ac.find(Input::new(text).range(at..).anchored(Anchored::Yes));
     let mut free_from = 0;
     for &(ws, we) in spans {
@@ -536,7 +591,7 @@ fn scan(m: &EntityMatcher, text: &str, spans: &[(usize, usize)]) -> Scan {
         if !m.flag_filter[w.as_bytes()[0] as usize][w.len().min(15)] {
             continue;
         }
-        let Some(&flags) = m.word_flags.get(w) else { continue };
+        let Some(flags) = m.word_flags.get(text.as_bytes(), ws, we) else { continue };
         if flags & ROLE_START != 0
             && let Some(r) = anchored_at(&m.roles, ws)
             && boundary_ok(text, r.start(), r.end())
@@ -553,6 +608,18 @@ fn scan(m: &EntityMatcher, text: &str, spans: &[(usize, usize)]) -> Scan {
                 "according" | "told" => {}
                 _ if before_space => scan.speech.push(ws - 1),
                 _ => {}
+            }
+        }
+        // An evidence string begins at the start of a word, as a whole word: its first word
+        // is this word.
+        if flags & EVIDENCE_START != 0
+            && let Some(candidates) = m.evidence_by_first_word.get(w)
+        {
+            for &ev in candidates {
+                let e = &m.evidence[ev];
+                if text[ws..].starts_with(e.as_str()) && boundary_ok(text, ws, ws + e.len()) {
+                    scan.evidence.push(ev);
+                }
             }
         }
         if ws < free_from || flags & NAME_START == 0 {
@@ -585,9 +652,7 @@ pub(crate) fn extract(
     let mut country_starts: HashMap<usize, usize> = HashMap::default();
     let mut deferred: Vec<(usize, usize, usize)> = Vec::new();
 
-    let Scan { role_ends, names, speech } = scan(m, text, spans);
-    // The evidence strings present in the text, found once, when an ambiguous name is seen.
-    let mut evidence_seen: Option<Vec<bool>> = None;
+    let Scan { role_ends, names, speech, evidence: evidence_seen } = scan(m, text, spans);
 
     for (s, e, pattern) in names {
         let target = m.targets[pattern];
@@ -595,7 +660,7 @@ pub(crate) fn extract(
         match target {
             Target::Blocked => {}
             Target::Country(i) => {
-                add_country(&mut accs, v, i, s, e);
+                add_country(m, v, &mut accs, i, s, e);
                 country_ends.insert(e, i);
                 country_starts.insert(e, s);
             }
@@ -605,13 +670,12 @@ pub(crate) fn extract(
                     .strip_prefix(' ')
                     .and_then(|r| r.split(|c: char| !c.is_alphanumeric()).next())
                     .is_some_and(is_capitalized);
-                let seen = evidence_seen.get_or_insert_with(|| evidence_present(m, text));
-                let evidence = m.evidence_of[i].iter().any(|&ev| seen[ev]);
+                let evidence = m.evidence_of[i].iter().any(|ev| evidence_seen.contains(ev));
                 if evidence
                     && !followed_by_name
                     && let Some(ci) = v.countries.iter().position(|c| c.alpha2 == a.country)
                 {
-                    add_country(&mut accs, v, ci, s, e);
+                    add_country(m, v, &mut accs, ci, s, e);
                     country_ends.insert(e, ci);
                     country_starts.insert(e, s);
                 }
@@ -629,7 +693,7 @@ pub(crate) fn extract(
                     deferred.push((i, s, e));
                     continue;
                 }
-                add_actor(&mut accs, &mut org_ends, a, s, e, text, &role_ends);
+                add_actor(m, v, &mut accs, &mut org_ends, i, s, e, text, &role_ends);
             }
         }
     }
@@ -638,7 +702,7 @@ pub(crate) fn extract(
         let code = a.country.as_deref().unwrap_or_default();
         let named = accs.iter().any(|((k, _), acc)| *k == Kind::Country && acc.country.as_deref() == Some(code));
         if named {
-            add_actor(&mut accs, &mut org_ends, a, s, e, text, &role_ends);
+            add_actor(m, v, &mut accs, &mut org_ends, i, s, e, text, &role_ends);
         }
     }
     covered.sort_unstable();
@@ -653,6 +717,7 @@ pub(crate) fn extract(
 
     // Capitalized runs of uncovered words, joined by spaces and allowed connectors.
     let mut pending = Pending::default();
+    let mut run: Vec<usize> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
         let w = &text[toks[i].start..toks[i].end];
@@ -660,17 +725,18 @@ pub(crate) fn extract(
             i += 1;
             continue;
         }
-        let mut run = vec![i];
+        run.clear();
+        run.push(i);
         let mut j = i;
         loop {
             let last = &text[toks[j].start..toks[j].end];
-            if last.ends_with("'s") || last.ends_with("\u{2019}s") {
+            if strip_possessive(last).len() < last.len() {
                 break;
             }
             let Some(next) = toks.get(j + 1) else { break };
             let gap = &text[toks[j].end..next.start];
-            let initial = last.chars().count() == 1 && last.chars().all(char::is_uppercase) && gap == ". ";
-            if gap != " " && !initial {
+            let initial = gap.as_bytes() == b". " && last.chars().count() == 1 && last.chars().all(char::is_uppercase);
+            if !matches!(gap.as_bytes(), [b' ']) && !initial {
                 break;
             }
             let nw = &text[next.start..next.end];
@@ -790,7 +856,7 @@ pub(crate) fn extract(
             }
         } else if let Some(&Some(ai)) = m.gazetteer_surnames.get(&word) {
             // The role ends right before the surname, so add_actor records the introduction.
-            add_actor(&mut accs, &mut org_ends, &v.actors[ai], s, e, text, &HashSet::from_iter([trim_back(text, s)]));
+            add_actor(m, v, &mut accs, &mut org_ends, ai, s, e, text, &HashSet::from_iter([trim_back(text, s)]));
         }
     }
     salience(text, t, v, &speech, &mut accs);
@@ -868,20 +934,25 @@ pub(crate) fn extract(
 
 #[allow(clippy::too_many_arguments)]
 fn add_actor(
+    m: &EntityMatcher,
+    v: &Vocabulary,
     accs: &mut Accs,
     org_ends: &mut HashSet<usize>,
-    a: &super::vocab::Actor,
+    i: usize,
     s: usize,
     e: usize,
     text: &str,
     role_ends: &HashSet<usize>,
 ) {
+    let a = &v.actors[i];
     let kind = if a.is_person { Kind::Person } else { Kind::Organization };
     let acc = acc_mut(accs, kind, &a.name);
     if acc.facet.is_empty() {
-        acc.facet = facet::path(&[if a.is_person { "person" } else { "organization" }, &a.name]);
+        acc.facet = m.actor_facets[i].clone();
     }
-    acc.country = a.country.clone();
+    if acc.country != a.country {
+        acc.country = a.country.clone();
+    }
     acc.official = a.is_person
         || matches!(
             a.kind.as_deref(),
@@ -928,25 +999,14 @@ fn qualify_ministries(v: &Vocabulary, accs: &mut Accs) {
     }
 }
 
-fn add_country(accs: &mut Accs, v: &Vocabulary, i: usize, s: usize, e: usize) {
+fn add_country(m: &EntityMatcher, v: &Vocabulary, accs: &mut Accs, i: usize, s: usize, e: usize) {
     let c = &v.countries[i];
     let acc = acc_mut(accs, Kind::Country, &c.name);
     if acc.facet.is_empty() {
-        acc.facet = facet::path(&[&c.region, &c.subregion, &c.name]);
+        acc.facet = m.country_facets[i].clone();
         acc.country = Some(c.alpha2.clone());
     }
     acc.spans.push((s, e));
-}
-
-/// Which evidence strings of ambiguous names occur in the text as whole words.
-fn evidence_present(m: &EntityMatcher, text: &str) -> Vec<bool> {
-    let mut seen = vec![false; m.evidence.patterns_len()];
-    for mat in m.evidence.find_overlapping_iter(text) {
-        if boundary_ok(text, mat.start(), mat.end()) {
-            seen[mat.pattern().as_usize()] = true;
-        }
-    }
-    seen
 }
 
 /// What classifying runs leaves to be resolved once every run is seen.
@@ -982,9 +1042,11 @@ fn classify_run(
     let text = t.text;
     let word = |k: usize| strip_possessive(&text[toks[k].start..toks[k].end]);
     // Leading sentence words and trailing connectors are not part of a name.
-    let mut r: Vec<usize> = run.iter().copied().skip_while(|&k| NOT_NAME_WORDS_SET.contains(word(k))).collect();
-    while r.last().is_some_and(|&k| ORG_CONNECTORS_SET.contains(word(k)) || NAME_PARTICLES_SET.contains(word(k))) {
-        r.pop();
+    let mut r = &run[run.iter().take_while(|&&k| NOT_NAME_WORDS_SET.contains(word(k))).count()..];
+    while let Some((&k, rest)) = r.split_last()
+        && (ORG_CONNECTORS_SET.contains(word(k)) || NAME_PARTICLES_SET.contains(word(k)))
+    {
+        r = rest;
     }
     if r.is_empty() {
         return;
@@ -999,9 +1061,8 @@ fn classify_run(
         && ORG_HEADS_SET.contains(words[pos - 1])
         && words.last().is_some_and(|w| ORG_HEADS_SET.contains(*w))
     {
-        let (a, b) = (r[..pos].to_vec(), r[pos + 1..].to_vec());
-        classify_run(m, v, t, toks, &a, cx, accs, pending);
-        classify_run(m, v, t, toks, &b, cx, accs, pending);
+        classify_run(m, v, t, toks, &r[..pos], cx, accs, pending);
+        classify_run(m, v, t, toks, &r[pos + 1..], cx, accs, pending);
         return;
     }
     // Organizations: a head word, two words at least.
@@ -1055,15 +1116,7 @@ fn classify_run(
     }
 
     // Persons: split at organization connectors, strip leading roles, look for evidence.
-    let mut parts: Vec<Vec<usize>> = vec![Vec::new()];
-    for &k in &r {
-        if ORG_CONNECTORS_SET.contains(word(k)) {
-            parts.push(Vec::new());
-        } else {
-            parts.last_mut().expect("one part").push(k);
-        }
-    }
-    for part in parts.into_iter().filter(|p| !p.is_empty()) {
+    for part in r.split(|&k| ORG_CONNECTORS_SET.contains(word(k))).filter(|p| !p.is_empty()) {
         let mut name_from = 0;
         let mut role = role_ends.contains(&trim_back(text, toks[part[0]].start));
         for (i, &k) in part.iter().enumerate() {
@@ -1161,8 +1214,16 @@ fn speech_adjacent(text: &str, start: usize, end: usize) -> bool {
 
 /// Title, lead, acting, quoted, employers, and countries of central officials.
 fn salience(text: &str, t: &Text<'_>, v: &Vocabulary, speech: &[usize], accs: &mut Accs) {
-    // Sentences with a verb of speech, found once: a mention inside one is quoted.
-    let mut quotes: Vec<(usize, usize)> = speech.iter().map(|&p| sentence_of(text, p)).collect();
+    // Sentences with a verb of speech, found once: a mention inside one is quoted. The verbs
+    // come in text order, and a verb inside the sentence found last is in that same sentence
+    // (no boundary lies between it and either end), so the sentence is not looked for again.
+    let mut quotes: Vec<(usize, usize)> = Vec::with_capacity(speech.len());
+    for &p in speech {
+        match quotes.last() {
+            Some(&(s, e)) if s <= p && p < e => {}
+            _ => quotes.push(sentence_of(text, p)),
+        }
+    }
     quotes.sort_unstable();
     quotes.dedup();
     let in_quote = |pos: usize| quotes.iter().any(|&(a, b)| a <= pos && pos < b);

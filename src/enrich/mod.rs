@@ -66,7 +66,14 @@ impl Enricher {
     /// Countries, persons, organizations and topics of a document.
     pub fn enrich(&self, doc: &Document) -> Enrichment {
         let dateline = doc.dateline.as_deref().unwrap_or("");
-        let text = format!("{}\n\n{}\n\n{}", doc.title, dateline, doc.body);
+        // One allocation of the full size (`format!` grows the string as it writes).
+        let mut text = String::with_capacity(doc.title.len() + dateline.len() + doc.body.len() + 4);
+        for (i, part) in [doc.title.as_str(), dateline, &doc.body].into_iter().enumerate() {
+            if i > 0 {
+                text.push_str("\n\n");
+            }
+            text.push_str(part);
+        }
         let body_start = doc.title.len() + 2 + dateline.len() + 2;
         let lead_len = doc.body.find("\n\n").unwrap_or(doc.body.len());
         let t = entities::Text {

@@ -265,6 +265,9 @@ impl Words<'_> {
     }
 }
 
+/// The high bit of each of 16 packed bytes: set only by non-ASCII bytes.
+const HIGH_BITS: u128 = u128::MAX / 0xff * 0x80;
+
 /// Sixteen ASCII bytes packed in a number, lower-cased at once: each byte from `A` to `Z`
 /// gets its 0x20 bit (bytes must be below 0x80, so that no addition carries into the next).
 fn ascii_lowercase_packed(x: u128) -> u128 {
@@ -459,14 +462,20 @@ impl TopicMatcher {
             i += 1;
             while let Some(&(next_start, next_end)) = spans.get(i) {
                 let gap = &text[end..next_start];
-                if gap != "'" && gap != "\u{2019}" {
+                if !matches!(gap.as_bytes(), b"'" | [0xE2, 0x80, 0x99]) {
                     break;
                 }
                 end = next_end;
                 i += 1;
             }
             let word = &bytes[start..end];
-            let w = if word.is_ascii() {
+            // Short ASCII words (nearly all) are packed in place: one load, one test for
+            // non-ASCII bytes.
+            let packed = crate::packed::pack_at(bytes, start, end).filter(|k| k & HIGH_BITS == 0);
+            let w = if let Some(k) = packed {
+                let id = self.word_ids.get_short(ascii_lowercase_packed(k)).unwrap_or(UNKNOWN);
+                Word { id, start: start as u32, end: end as u32, folded: true }
+            } else if word.is_ascii() {
                 let id = self.word_ids.get_ascii_folded(word).unwrap_or(UNKNOWN);
                 Word { id, start: start as u32, end: end as u32, folded: true }
             } else {
@@ -567,12 +576,24 @@ impl TopicMatcher {
 /// Size of the head bit set: 37 symbols (a-z, 0-9, anything else) to the third power.
 const HEAD_BITS: usize = 37 * 37 * 37;
 
+/// Symbol of a byte in [`head_bit`]: a-z, 0-9, anything else.
+static HEAD_SYMBOL: [u8; 256] = {
+    let mut t = [36u8; 256];
+    let mut b = 0;
+    while b < 26 {
+        t[b'a' as usize + b] = b as u8;
+        b += 1;
+    }
+    let mut d = 0;
+    while d < 10 {
+        t[b'0' as usize + d] = 26 + d as u8;
+        d += 1;
+    }
+    t
+};
+
 fn head_bit(h: [u8; 3]) -> usize {
-    let sym = |b: u8| match b {
-        b'a'..=b'z' => (b - b'a') as usize,
-        b'0'..=b'9' => 26 + (b - b'0') as usize,
-        _ => 36,
-    };
+    let sym = |b: u8| HEAD_SYMBOL[b as usize] as usize;
     (sym(h[0]) * 37 + sym(h[1])) * 37 + sym(h[2])
 }
 
