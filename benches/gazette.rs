@@ -5,6 +5,7 @@
 //! cargo bench --bench gazette -- enrich            # same
 //! cargo bench --bench gazette -- index CORPUS...   # baseline tantivy vs gazette index, reruns
 //! cargo bench --bench gazette -- search INDEX_DIR  # query latency by query type
+//! cargo bench --bench gazette -- stages CORPUS.jsonl  # where the time of an index run goes
 //! cargo bench --bench gazette -- enrich-dump PATH... # every enrichment in full, one JSON line each
 //! ```
 //!
@@ -43,8 +44,11 @@ fn main() {
                 dump_enrichment(Path::new(path));
             }
         }
+        Some("stages") => bench_stages(Path::new(args.get(1).expect("stages CORPUS.jsonl"))),
         Some("search") => bench_search(Path::new(args.get(1).expect("search INDEX_DIR"))),
-        Some(other) => panic!("unknown benchmark {other}; use enrich, index CORPUS or search INDEX_DIR"),
+        Some(other) => panic!(
+            "unknown benchmark {other}; use enrich, index CORPUS, stages CORPUS.jsonl, search INDEX_DIR or enrich-dump PATH"
+        ),
     }
 }
 
@@ -256,5 +260,66 @@ fn bench_search(dir: &Path) {
                 times.len()
             );
         }
+    }
+}
+
+/// CPU seconds of the process so far (user + system, all threads).
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<f64> = after.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+    // Fields 14 and 15 of stat (utime, stime); the state letter (field 3) is not a number.
+    (f.get(10).unwrap_or(&0.0) + f.get(11).unwrap_or(&0.0)) / 100.0
+}
+
+/// Where the time of `gazette index` goes, one stage at a time on a JSONL corpus: loading,
+/// plain tantivy (the baseline), enrichment, tantivy with gazette's fields (with and without
+/// the enrichment fields), then the whole pipeline. Wall and CPU seconds per stage; the
+/// stages do not overlap. `GAZETTE_BENCH_STAGES=baseline,enrich,index,reindex` picks some
+/// (loading always runs), for instance to count instructions of one under callgrind.
+fn bench_stages(corpus: &Path) {
+    use rayon::prelude::*;
+    let wanted = |stage: &str| std::env::var("GAZETTE_BENCH_STAGES").map_or(true, |v| v.split(',').any(|x| x == stage));
+    let report = |stage: &str, (t, c): (Instant, f64)| {
+        println!("{stage:<40} {:>7.2} s wall {:>7.2} s CPU", t.elapsed().as_secs_f64(), cpu_secs() - c)
+    };
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let start = || (Instant::now(), cpu_secs());
+    let s = start();
+    let mut docs: Vec<Document> = load_file(corpus, "corpus").expect("readable").documents;
+    report("load (one thread)", s);
+    if wanted("baseline") {
+        let s = start();
+        baseline_tantivy(&docs, &scratch.path().join("baseline"));
+        report("baseline: plain tantivy, title + body", s);
+    }
+    let e = Enricher::builtin().expect("vocabularies compile");
+    if wanted("enrich") || wanted("index") {
+        let s = start();
+        docs.par_iter_mut().for_each(|d| d.enrichment = e.enrich(d));
+        report("enrich (all cores)", s);
+    }
+    if wanted("index") {
+        for stage in ["tantivy, gazette fields", "tantivy, gazette fields, no enrichment"] {
+            if stage.ends_with("no enrichment") {
+                docs.iter_mut().for_each(|d| d.enrichment = Default::default());
+            }
+            let index = Index::create(scratch.path().join(stage)).expect("create");
+            let s = start();
+            let mut w = index.writer().expect("writer");
+            for d in &docs {
+                w.add(d).expect("add");
+            }
+            w.commit().expect("commit");
+            w.finish().expect("finish");
+            report(stage, s);
+        }
+    }
+    drop(docs);
+    if wanted("reindex") {
+        let index = Index::create(scratch.path().join("reindex")).expect("create");
+        let s = start();
+        index.reindex(&ReindexOptions::new([corpus])).expect("reindex");
+        report("gazette index (the pipeline)", s);
     }
 }
