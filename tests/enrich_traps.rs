@@ -2,7 +2,24 @@
 //! and the ones it must not (mentioned or central).
 
 use gazette::Document;
-use gazette::enrich::Enricher;
+use gazette::enrich::{Enricher, Enrichment};
+
+/// Enriches each row's text as a body and checks the names `names` takes from the result.
+fn check(table: &[(&str, &[&str], &[&str])], names: fn(&Enrichment) -> Vec<String>) {
+    let e = Enricher::builtin().unwrap();
+    let mut failures = Vec::new();
+    for &(text, want, not) in table {
+        let doc = Document { id: "t".into(), title: String::new(), body: text.into(), ..Document::default() };
+        let got = names(&e.enrich(&doc));
+        for w in want.iter().filter(|w| !got.iter().any(|g| g == *w)) {
+            failures.push(format!("{text:?}: {w} missing (got {got:?})"));
+        }
+        for n in not.iter().filter(|n| got.iter().any(|g| g == *n)) {
+            failures.push(format!("{text:?}: {n} found (got {got:?})"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
 
 /// (text, countries named, countries not named)
 const TRAPS: &[(&str, &[&str], &[&str])] = &[
@@ -23,21 +40,34 @@ const TRAPS: &[(&str, &[&str], &[&str])] = &[
 
 #[test]
 fn country_traps() {
-    let e = Enricher::builtin().unwrap();
-    let mut failures = Vec::new();
-    for &(text, want, not) in TRAPS {
-        let doc = Document { id: "t".into(), title: String::new(), body: text.into(), ..Document::default() };
-        let got: Vec<String> = e.enrich(&doc).countries.into_iter().map(|c| c.name).collect();
-        for w in want {
-            if !got.iter().any(|g| g == w) {
-                failures.push(format!("{text:?}: {w} missing (got {got:?})"));
-            }
-        }
-        for n in not {
-            if got.iter().any(|g| g == n) {
-                failures.push(format!("{text:?}: {n} found (got {got:?})"));
-            }
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    check(TRAPS, |e| e.countries.iter().map(|c| c.name.clone()).collect());
+}
+
+/// (text, organizations named, organizations not named)
+const ORGANIZATIONS: &[(&str, &[&str], &[&str])] = &[
+    // `&` joins the words of a name, and stays in it.
+    (
+        "The American Apparel & Footwear Association said the tariffs would raise prices.",
+        &["American Apparel & Footwear Association"],
+        &["Footwear Association"],
+    ),
+    // `of the` after the head of a body belongs to the body's name.
+    (
+        "The Office of the Auditor General found glaring disregard for basic management practices.",
+        &["Office of the Auditor General"],
+        &[],
+    ),
+    // ... and nowhere else: a role and a speech are no bodies.
+    (
+        "The Secretary of the Navy spoke after the State of the Union address.",
+        &[],
+        &["Secretary of the Navy", "State of the Union"],
+    ),
+    // No person's name holds a `&`.
+    ("Shares of Procter & Gamble rose.", &[], &["Procter Gamble"]),
+];
+
+#[test]
+fn organization_names() {
+    check(ORGANIZATIONS, |e| e.organizations.iter().chain(&e.persons).map(|o| o.name.clone()).collect());
 }

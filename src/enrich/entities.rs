@@ -736,14 +736,19 @@ pub(crate) fn extract(
             let Some(next) = toks.get(j + 1) else { break };
             let gap = &text[toks[j].end..next.start];
             let initial = gap.as_bytes() == b". " && last.chars().count() == 1 && last.chars().all(char::is_uppercase);
-            if !matches!(gap.as_bytes(), [b' ']) && !initial {
+            // "American Apparel & Footwear Association": `&` joins two capitalized words.
+            let ampersand = gap.as_bytes() == b" & ";
+            if !matches!(gap.as_bytes(), [b' ']) && !initial && !ampersand {
                 break;
             }
             let nw = &text[next.start..next.end];
-            if is_capitalized(nw) && !is_covered(next) || NAME_PARTICLES_SET.contains(nw) {
+            if is_capitalized(nw) && !is_covered(next) || !ampersand && NAME_PARTICLES_SET.contains(nw) {
                 run.push(j + 1);
                 j += 1;
                 continue;
+            }
+            if ampersand {
+                break;
             }
             // A connector joins two capitalized words ("Ministry of Foreign Affairs").
             if ORG_CONNECTORS_SET.contains(nw)
@@ -773,6 +778,23 @@ pub(crate) fn extract(
                         j -= 1;
                         break;
                     }
+                }
+            }
+            // "Office of the Auditor General", "Commission of the State Council": `of the`
+            // (or `for the`, `on the`) after the head of a body. Only there: "Secretary of
+            // the Navy" and "State of the Union" are no bodies.
+            if matches!(nw, "of" | "for" | "on")
+                && ORG_HEADS_SET.contains(last)
+                && let (Some(the), Some(after)) = (toks.get(j + 2), toks.get(j + 3))
+                && &text[the.start..the.end] == "the"
+                && text.as_bytes()[next.end..the.start] == *b" "
+                && text.as_bytes()[the.end..after.start] == *b" "
+            {
+                let aw = &text[after.start..after.end];
+                if is_capitalized(aw) && !is_covered(after) && !NOT_NAME_WORDS_SET.contains(aw) {
+                    run.extend([j + 1, j + 2, j + 3]);
+                    j += 3;
+                    continue;
                 }
             }
             break;
@@ -1052,6 +1074,8 @@ fn classify_run(
         return;
     }
     let words: Vec<&str> = r.iter().map(|&k| word(k)).collect();
+    // Whether `&` stands between word i - 1 and word i of the run.
+    let ampersand_before = |i: usize| i > 0 && text.as_bytes()[toks[r[i - 1]].end..toks[r[i]].start] == *b" & ";
     let start = toks[r[0]].start;
     let end = toks[*r.last().expect("not empty")].start + words.last().expect("not empty").len();
 
@@ -1080,7 +1104,13 @@ fn classify_run(
         if poss.is_some_and(|p| org_ends.contains(&p.len())) {
             return;
         }
-        let mut name = words.join(" ");
+        let mut name = String::new();
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                name.push_str(if ampersand_before(i) { " & " } else { " " });
+            }
+            name.push_str(w);
+        }
         // "China's Ministry of Commerce" -> "Chinese Ministry of Commerce"; "Canada Border
         // Services Agency" and "U.S. Forest Service" keep the country as written.
         let qualified = if let Some(&ci) = poss.and_then(|p| country_ends.get(&p.len())) {
@@ -1116,7 +1146,17 @@ fn classify_run(
     }
 
     // Persons: split at organization connectors, strip leading roles, look for evidence.
-    for part in r.split(|&k| ORG_CONNECTORS_SET.contains(word(k))).filter(|p| !p.is_empty()) {
+    // Parts end at connectors (left out) and at `&` (no person's name holds one).
+    let mut parts: Vec<&[usize]> = Vec::new();
+    let mut from = 0;
+    for i in 0..=r.len() {
+        let connector = i < r.len() && ORG_CONNECTORS_SET.contains(word(r[i]));
+        if i == r.len() || connector || ampersand_before(i) {
+            parts.push(&r[from..i]);
+            from = if connector { i + 1 } else { i };
+        }
+    }
+    for part in parts.into_iter().filter(|p| !p.is_empty()) {
         let mut name_from = 0;
         let mut role = role_ends.contains(&trim_back(text, toks[part[0]].start));
         for (i, &k) in part.iter().enumerate() {
