@@ -63,6 +63,13 @@ const ORGANIZATIONS: &[(&str, &[&str], &[&str])] = &[
         &[],
         &["Secretary of the Navy", "State of the Union"],
     ),
+    // Words after the last head of a body, with no connector, are not part of its name.
+    (
+        "Senate Armed Services Committee Chairman Jack Reed said the bill would pass.",
+        &["Senate Armed Services Committee", "Jack Reed"],
+        &["Senate Armed Services Committee Chairman Jack Reed"],
+    ),
+    ("The Kemeny Commission Report blamed operator error.", &["Kemeny Commission"], &["Kemeny Commission Report"]),
     // No person's name holds a `&`.
     ("Shares of Procter & Gamble rose.", &[], &["Procter Gamble"]),
 ];

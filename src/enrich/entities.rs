@@ -1089,6 +1089,19 @@ fn classify_run(
         classify_run(m, v, t, toks, &r[pos + 1..], cx, accs, pending);
         return;
     }
+    // "Monetary Policy Committee Press Release", "Senate Armed Services Committee Chairman
+    // Jack Reed": words after the last head of a body, not joined to it by a connector, are
+    // not part of its name; they are classified on their own.
+    if let Some(h) = words.iter().rposition(|w| ORG_HEADS_SET.contains(*w))
+        && h > 0
+        && h + 1 < words.len()
+        && !ORG_CONNECTORS_SET.contains(words[h + 1])
+        && !ampersand_before(h + 1)
+    {
+        classify_run(m, v, t, toks, &r[..=h], cx, accs, pending);
+        classify_run(m, v, t, toks, &r[h + 1..], cx, accs, pending);
+        return;
+    }
     // Organizations: a head word, two words at least.
     let has_head = words.iter().enumerate().any(|(i, w)| {
         ORG_HEADS_SET.contains(*w)
