@@ -40,9 +40,77 @@ pub(crate) fn pack_at(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
     Some(u128::from_le_bytes(buf))
 }
 
+/// Words mapped to values: words of up to 16 bytes (nearly all) keyed by their packed bytes,
+/// longer ones by their bytes.
+#[derive(Debug)]
+pub(crate) struct WordMap<V> {
+    short: rustc_hash::FxHashMap<u128, V>,
+    long: rustc_hash::FxHashMap<Box<[u8]>, V>,
+}
+
+impl<V> Default for WordMap<V> {
+    fn default() -> WordMap<V> {
+        WordMap { short: Default::default(), long: Default::default() }
+    }
+}
+
+impl<V: Copy> WordMap<V> {
+    /// Sets the value of a word; returns its packed key if it has one.
+    pub(crate) fn insert(&mut self, word: &[u8], value: V) -> Option<u128> {
+        match pack_at(word, 0, word.len()) {
+            Some(k) => {
+                self.short.insert(k, value);
+                Some(k)
+            }
+            None => {
+                self.long.insert(word.into(), value);
+                None
+            }
+        }
+    }
+
+    /// The value of a word.
+    pub(crate) fn get(&self, word: &[u8]) -> Option<V> {
+        self.get_at(word, 0, word.len())
+    }
+
+    /// The value of the word `bytes[start..end]`.
+    #[inline]
+    pub(crate) fn get_at(&self, bytes: &[u8], start: usize, end: usize) -> Option<V> {
+        match pack_at(bytes, start, end) {
+            Some(k) => self.get_packed(k),
+            None => self.long.get(&bytes[start..end]).copied(),
+        }
+    }
+
+    /// The value of a word of at most 16 bytes, by its packed key.
+    #[inline]
+    pub(crate) fn get_packed(&self, key: u128) -> Option<V> {
+        self.short.get(&key).copied()
+    }
+
+    /// How many words have a value.
+    pub(crate) fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{pack, pack_at};
+    use super::{WordMap, pack, pack_at};
+
+    #[test]
+    fn word_map_keys_short_and_long_words() {
+        let mut m = WordMap::default();
+        assert_eq!(m.insert(b"sanctions", 1), pack("sanctions"));
+        assert_eq!(m.insert(b"internationalization", 2), None);
+        let text = b"new sanctions and internationalization";
+        assert_eq!(m.get_at(text, 4, 13), Some(1));
+        assert_eq!(m.get_at(text, 18, text.len()), Some(2));
+        assert_eq!(m.get(b"sanction"), None);
+        assert_eq!(m.get(b"internationalisation"), None);
+        assert_eq!(m.len(), 2);
+    }
 
     #[test]
     fn packing_in_place_is_packing_a_copy() {

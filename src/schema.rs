@@ -13,7 +13,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
-    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+    TextAnalyzer, TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
 use crate::error::{Error, Result};
@@ -300,13 +300,16 @@ fn build_schema(spec: &SchemaSpec) -> Result<Schema> {
 /// assert_eq!(s.next().unwrap().text, "sanction");
 /// ```
 pub fn english_analyzer() -> TextAnalyzer {
+    english_word_steps().filter(CachedStemmer).build()
+}
+
+/// The steps of [`english_analyzer`] before stemming, which [`english_words`] is.
+fn english_word_steps() -> TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(StopWordFilter::new(Language::English).expect("English stop words are built in"))
-        .filter(CachedStemmer)
-        .build()
 }
 
 /// tantivy's English [`Stemmer`] with a cache of the words it has stemmed. Most words of news
@@ -395,12 +398,7 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
 /// offsets, not stemmed. With [`english_stemmer`] applied to each word, the two give what
 /// [`english_analyzer`] gives; the highlighter stems only the words that can match.
 pub(crate) fn english_words() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::new(Language::English).expect("English stop words are built in"))
-        .build()
+    english_word_steps().build()
 }
 
 /// The stemming step of [`english_analyzer`], for one word of [`english_words`] at a time.
@@ -482,13 +480,7 @@ mod tests {
     #[test]
     fn the_stem_cache_changes_nothing() {
         let text = bundled_texts().join("\n\n");
-        let mut uncached = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .filter(StopWordFilter::new(Language::English).unwrap())
-            .filter(Stemmer::new(Language::English))
-            .build();
+        let mut uncached = english_word_steps().filter(Stemmer::new(Language::English)).build();
         let tokens = |a: &mut TextAnalyzer| {
             let mut out = Vec::new();
             let mut s = a.token_stream(&text);

@@ -11,6 +11,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet, FxHashSet as HashSet};
 use super::vocab::Vocabulary;
 use super::{Entity, Mention, MentionField};
 use crate::facet;
+use crate::packed::WordMap;
 
 /// What a gazetteer pattern stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +112,8 @@ const NAME_PARTICLES: &[&str] =
     &["bin", "al", "el", "de", "da", "del", "der", "van", "von", "la", "le", "du", "dos", "ibn", "abu", "ben"];
 
 /// Connectors allowed inside organization names.
-const ORG_CONNECTORS: &[&str] = &["of", "for", "and", "on", "the", "&"];
+/// (`&`, which is no word, joins names where the capitalized runs are found.)
+const ORG_CONNECTORS: &[&str] = &["of", "for", "and", "on", "the"];
 
 /// Verbs of speech that make the sentence a quotation, as whole words after a space
 /// ("according" only before " to ", "told" only before a space).
@@ -164,7 +166,7 @@ pub(crate) struct EntityMatcher {
     evidence_by_first_word: HashMap<String, Vec<usize>>,
     /// What a word can start: a gazetteer name ("United", "the" of "the Kremlin", "al" of
     /// "al-Assad"), a role title, a verb of speech. One lookup per word of the text.
-    word_flags: WordFlags,
+    word_flags: WordMap<u8>,
     /// Whether a word of this first byte and length (capped at 15) is in `word_flags`: most
     /// words are ruled out without hashing.
     flag_filter: Box<[[bool; 16]; 256]>,
@@ -281,38 +283,16 @@ impl EntityMatcher {
             evidence,
             evidence_of,
             evidence_by_first_word,
-            word_flags: WordFlags::new(word_flags),
+            word_flags: {
+                let mut flags = WordMap::default();
+                for (word, f) in &word_flags {
+                    flags.insert(word.as_bytes(), *f);
+                }
+                flags
+            },
             flag_filter,
             first_names: v.first_names.clone(),
             surname_first: v.surname_first.clone(),
-        }
-    }
-}
-
-/// Flags of words, looked up by a word of the text: words of up to 16 bytes (nearly all) as
-/// packed numbers, so that a lookup hashes and compares a number.
-struct WordFlags {
-    short: HashMap<u128, u8>,
-    long: HashMap<String, u8>,
-}
-
-impl WordFlags {
-    fn new(flags: HashMap<String, u8>) -> WordFlags {
-        let mut w = WordFlags { short: HashMap::default(), long: HashMap::default() };
-        for (word, f) in flags {
-            match crate::packed::pack(&word) {
-                Some(k) => w.short.insert(k, f),
-                None => w.long.insert(word, f),
-            };
-        }
-        w
-    }
-
-    /// The flags of the word `bytes[start..end]`.
-    fn get(&self, bytes: &[u8], start: usize, end: usize) -> Option<u8> {
-        match crate::packed::pack_at(bytes, start, end) {
-            Some(k) => self.short.get(&k).copied(),
-            None => std::str::from_utf8(&bytes[start..end]).ok().and_then(|w| self.long.get(w).copied()),
         }
     }
 }
@@ -591,7 +571,7 @@ fn scan(m: &EntityMatcher, text: &str, spans: &[(usize, usize)]) -> Scan {
         if !m.flag_filter[w.as_bytes()[0] as usize][w.len().min(15)] {
             continue;
         }
-        let Some(flags) = m.word_flags.get(text.as_bytes(), ws, we) else { continue };
+        let Some(flags) = m.word_flags.get_at(text.as_bytes(), ws, we) else { continue };
         if flags & ROLE_START != 0
             && let Some(r) = anchored_at(&m.roles, ws)
             && boundary_ok(text, r.start(), r.end())
@@ -1089,9 +1069,9 @@ fn classify_run(
         classify_run(m, v, t, toks, &r[pos + 1..], cx, accs, pending);
         return;
     }
-    // "Monetary Policy Committee Press Release", "Senate Armed Services Committee Chairman
-    // Jack Reed": words after the last head of a body, not joined to it by a connector, are
-    // not part of its name; they are classified on their own.
+    // "Kemeny Commission Report", "Roliscorost Holdings Caught Up" (a title-case headline):
+    // words after the last head of a body, not joined to it by a connector, are not part of
+    // its name; they are classified on their own.
     if let Some(h) = words.iter().rposition(|w| ORG_HEADS_SET.contains(*w))
         && h > 0
         && h + 1 < words.len()

@@ -10,6 +10,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::TopicAssignment;
 use super::vocab::Vocabulary;
+use crate::packed::WordMap;
 
 /// At most this many major topics per document.
 const MAX_TOPICS: usize = 3;
@@ -144,15 +145,13 @@ fn trim_apostrophes(w: &str) -> &str {
     &w[start..end]
 }
 
-/// Word -> id. Words of up to 16 bytes (nearly all) are keyed by their bytes packed into a
-/// `u128`, which hashes and compares in a few instructions; longer ones by the string.
+/// Word -> id, in a [`WordMap`] (words packed into numbers where they fit).
 struct WordIds {
-    short: HashMap<u128, u32>,
-    /// A bit per hash of the short words (see [`filter_bit`]): most words of a text are in
+    ids: WordMap<u32>,
+    /// A bit per hash of the packed words (see [`filter_bit`]): most words of a text are in
     /// no term, and the bit rules them out without probing the map, which is cold in the
     /// cache when tantivy indexes on the other core.
     filter: Vec<u64>,
-    long: HashMap<Vec<u8>, u32>,
     /// Every word with its id, for compiling.
     words: Vec<(String, u32)>,
 }
@@ -161,30 +160,27 @@ impl WordIds {
     fn get(&self, word: &str) -> Option<u32> {
         match crate::packed::pack(word) {
             Some(k) => self.get_short(k),
-            None => self.long.get(word.as_bytes()).copied(),
+            None => self.ids.get(word.as_bytes()),
         }
     }
 
+    /// The id of a word of at most 16 bytes, by its packed key.
     fn get_short(&self, key: u128) -> Option<u32> {
         let bit = filter_bit(key);
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
-        self.short.get(&key).copied()
+        self.ids.get_packed(key)
     }
 
-    /// The id of an ASCII word of the text, lower-cased on the fly.
-    fn get_ascii_folded(&self, word: &[u8]) -> Option<u32> {
-        if word.len() > 16 {
-            return self.long.get(word.to_ascii_lowercase().as_slice()).copied();
-        }
-        let mut buf = [0u8; 16];
-        buf[..word.len()].copy_from_slice(word);
-        self.get_short(ascii_lowercase_packed(u128::from_le_bytes(buf)))
+    /// The id of an ASCII word of the text longer than 16 bytes, lower-cased (shorter ones
+    /// are looked up packed, see [`TopicMatcher::words`]).
+    fn get_long_ascii(&self, word: &[u8]) -> Option<u32> {
+        self.ids.get(&word.to_ascii_lowercase())
     }
 
     fn len(&self) -> usize {
-        self.short.len() + self.long.len()
+        self.ids.len()
     }
 
     /// The id of a word, numbering it if new.
@@ -193,14 +189,10 @@ impl WordIds {
             return id;
         }
         let id = self.len() as u32;
-        match crate::packed::pack(word) {
-            Some(k) => {
-                let bit = filter_bit(k);
-                self.filter[bit / 64] |= 1 << (bit % 64);
-                self.short.insert(k, id)
-            }
-            None => self.long.insert(word.as_bytes().to_vec(), id),
-        };
+        if let Some(k) = self.ids.insert(word.as_bytes(), id) {
+            let bit = filter_bit(k);
+            self.filter[bit / 64] |= 1 << (bit % 64);
+        }
         self.words.push((word.to_string(), id));
         id
     }
@@ -208,12 +200,7 @@ impl WordIds {
 
 impl Default for WordIds {
     fn default() -> WordIds {
-        WordIds {
-            short: HashMap::default(),
-            filter: vec![0; FILTER_BITS / 64],
-            long: HashMap::default(),
-            words: Vec::new(),
-        }
+        WordIds { ids: WordMap::default(), filter: vec![0; FILTER_BITS / 64], words: Vec::new() }
     }
 }
 
@@ -272,10 +259,9 @@ const HIGH_BITS: u128 = u128::MAX / 0xff * 0x80;
 /// gets its 0x20 bit (bytes must be below 0x80, so that no addition carries into the next).
 fn ascii_lowercase_packed(x: u128) -> u128 {
     const ONES: u128 = u128::MAX / 0xff;
-    const HIGH: u128 = ONES * 0x80;
     let at_least_a = x + ONES * (0x80 - b'A' as u128);
     let above_z = x + ONES * (0x80 - b'Z' as u128 - 1);
-    x | ((at_least_a & !above_z & HIGH) >> 2)
+    x | ((at_least_a & !above_z & HIGH_BITS) >> 2)
 }
 
 /// Lower case, with typographic apostrophes made straight, in one pass.
@@ -476,7 +462,7 @@ impl TopicMatcher {
                 let id = self.word_ids.get_short(ascii_lowercase_packed(k)).unwrap_or(UNKNOWN);
                 Word { id, start: start as u32, end: end as u32, folded: true }
             } else if word.is_ascii() {
-                let id = self.word_ids.get_ascii_folded(word).unwrap_or(UNKNOWN);
+                let id = self.word_ids.get_long_ascii(word).unwrap_or(UNKNOWN);
                 Word { id, start: start as u32, end: end as u32, folded: true }
             } else {
                 let from = words.lowered.len();

@@ -31,9 +31,9 @@ use crate::schema::{self, Fields};
 /// Default memory budget of the writer, all indexing threads together.
 pub const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
 
-/// tantivy refuses less than this per indexing thread.
 pub use merges::MAX_MERGED_DOCS;
 
+/// tantivy refuses less than this per indexing thread.
 const MIN_MEMORY_PER_THREAD_BYTES: usize = 15 * 1024 * 1024;
 
 const LAST_RUN_FILE: &str = "gazette-last-run.json";
