@@ -137,6 +137,12 @@ pub enum FileProblem {
         /// Offset of the first invalid byte.
         byte: usize,
     },
+    /// Text in a declared encoding (a UTF-16 byte-order mark) with invalid sequences, which
+    /// were replaced by U+FFFD; the rest was kept.
+    Malformed {
+        /// The encoding, such as `UTF-16LE`.
+        encoding: &'static str,
+    },
     /// A JSON value or line could not be parsed.
     InvalidJson(String),
     /// A JSON record has neither a title nor a body.
@@ -153,6 +159,9 @@ impl fmt::Display for FileProblem {
             FileProblem::Empty => f.write_str("empty file"),
             FileProblem::InvalidUtf8 { byte } => {
                 write!(f, "invalid UTF-8 at byte {byte} (read as Windows-1252)")
+            }
+            FileProblem::Malformed { encoding } => {
+                write!(f, "invalid {encoding}; the bad sequences were replaced by U+FFFD")
             }
             FileProblem::InvalidJson(m) => write!(f, "invalid JSON: {m}"),
             FileProblem::NoText => f.write_str("record has no title and no body"),

@@ -302,6 +302,22 @@ fn big_json_lines_files_are_streamed_with_the_same_result() {
 }
 
 #[test]
+fn a_big_utf16_json_lines_file_is_read_whole_not_streamed() {
+    let corpus = tempfile::tempdir().unwrap();
+    let lines: String =
+        (0..50).map(|i| format!("{{\"title\":\"T{i}\",\"body\":\"Talks in Genève, day {i}.\"}}\r\n")).collect();
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(lines.encode_utf16().flat_map(u16::to_le_bytes));
+    fs::write(corpus.path().join("feed.jsonl"), bytes).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::create(dir.path()).unwrap();
+    let r = index.reindex(&ReindexOptions { stream_above: 1, ..ReindexOptions::new([corpus.path()]) }).unwrap();
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    assert_eq!((r.added, r.documents_indexed), (1, 50));
+    assert_eq!(index.get("feed.jsonl#50").unwrap().body, "Talks in Genève, day 49.");
+}
+
+#[test]
 fn a_streamed_file_cut_short_is_forgotten_and_indexed_by_the_next_run() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};

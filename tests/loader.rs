@@ -39,6 +39,10 @@ fn bad_inputs_are_warnings_and_the_rest_is_kept() {
         ("broken.json", &[], &[(Some(1), |p| matches!(p, FileProblem::InvalidJson(_)))]),
         ("image", &[], &[(None, |p| *p == FileProblem::Binary)]),
         ("notes", &["Report without extension"], &[]),
+        ("utf16le.txt", &["Sanctions on Iran"], &[]),
+        ("utf16be.json", &["Tariffs on steel"], &[]),
+        ("utf16-memo", &["Memo without extension"], &[]),
+        ("utf16-bad.txt", &["Broken units"], &[(None, |p| *p == FileProblem::Malformed { encoding: "UTF-16LE" })]),
     ];
     for (name, titles, warnings) in cases {
         let loaded = load_file(&fixture(name), name).unwrap();
@@ -67,6 +71,15 @@ fn jsonl_ids_and_fields() {
 fn windows_1252_text_is_kept() {
     let d = &load_file(&fixture("latin1.txt"), "latin1.txt").unwrap().documents[0];
     assert_eq!(d.body, "The minister \u{201c}agreed\u{201d} in Genève.");
+}
+
+#[test]
+fn utf16_with_a_byte_order_mark_is_text() {
+    let body = |name: &str| load_file(&fixture(name), name).unwrap().documents[0].body.clone();
+    assert_eq!(body("utf16le.txt"), "The ministry said on Monday that the sanctions would stay.");
+    assert_eq!(body("utf16be.json"), "Genève talks resumed.");
+    assert_eq!(body("utf16-memo"), "It is UTF-16.");
+    assert_eq!(body("utf16-bad.txt"), "Before \u{FFFD} after.");
 }
 
 #[test]

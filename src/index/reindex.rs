@@ -544,8 +544,9 @@ fn produce(
 ) {
     let cancelled = || opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed));
     let stream_above = if opts.stream_above == 0 { STREAM_BYTES } else { opts.stream_above };
-    let (big, small): (Vec<&SourceFile>, Vec<&SourceFile>) =
-        files.iter().partition(|f| f.format == Some(load::Format::JsonLines) && f.size > stream_above);
+    let (big, small): (Vec<&SourceFile>, Vec<&SourceFile>) = files.iter().partition(|f| {
+        f.format == Some(load::Format::JsonLines) && f.size > stream_above && !load::starts_utf16(&f.path)
+    });
     for chunk in small.chunks(CHUNK_FILES) {
         if cancelled() {
             return;

@@ -12,6 +12,7 @@ mod markdown;
 mod text;
 mod walk;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -75,12 +76,15 @@ impl Format {
     /// assert_eq!(Format::sniff(b"{\"a\":1}\n{\"a\":2}\n"), Some(Format::JsonLines));
     /// assert_eq!(Format::sniff(b"Title\n\nBody"), Some(Format::Text));
     /// assert_eq!(Format::sniff(b"\x89PNG\r\n\x1a\n\0\0"), None);
+    /// // UTF-16 has NUL bytes, but its byte-order mark says it is text.
+    /// assert_eq!(Format::sniff(b"\xFF\xFE{\0\"\0a\0\"\0:\01\0}\0"), Some(Format::Json));
     /// ```
     pub fn sniff(bytes: &[u8]) -> Option<Format> {
-        if looks_binary(bytes) {
-            return None;
-        }
-        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
+        let head = match decode_utf16(&bytes[..bytes.len().min(2048)]) {
+            Some((_, text)) => Cow::Owned(text),
+            None if looks_binary(bytes) => return None,
+            None => String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]),
+        };
         let trimmed = head.trim_start_matches('\u{feff}').trim_start();
         let lower = trimmed.to_ascii_lowercase();
         if lower.starts_with("<!doctype html")
@@ -263,9 +267,16 @@ impl Ctx<'_> {
     }
 }
 
-/// UTF-8 (BOM stripped) when valid, else Windows-1252 with an [`FileProblem::InvalidUtf8`]
-/// warning: the text is kept, not dropped.
+/// UTF-16 with a byte-order mark (what Windows tools call "Unicode"); UTF-8 (BOM stripped)
+/// when valid; else Windows-1252 with an [`FileProblem::InvalidUtf8`] warning: the text is
+/// kept, not dropped.
 fn decode_text(bytes: &[u8], path: &Path, warnings: &mut Vec<LoadWarning>) -> String {
+    if let Some((encoding, text)) = decode_utf16(bytes) {
+        if text.contains('\u{FFFD}') {
+            warnings.push(LoadWarning::new(path, None, FileProblem::Malformed { encoding: encoding.name() }));
+        }
+        return text.replace("\r\n", "\n");
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => s.replace("\r\n", "\n"),
@@ -275,6 +286,23 @@ fn decode_text(bytes: &[u8], path: &Path, warnings: &mut Vec<LoadWarning>) -> St
             s.replace("\r\n", "\n")
         }
     }
+}
+
+/// Whether a file starts with a UTF-16 byte-order mark. Such a file is read whole, not a line
+/// at a time: its lines do not end at a `\n` byte.
+pub(crate) fn starts_utf16(path: &Path) -> bool {
+    let mut head = [0u8; 2];
+    std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok()
+        && matches!(head, [0xFF, 0xFE] | [0xFE, 0xFF])
+}
+
+/// Bytes that start with a UTF-16 byte-order mark, decoded (bad code units become U+FFFD).
+fn decode_utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, String)> {
+    let (encoding, bom_len) = encoding_rs::Encoding::for_bom(bytes)?;
+    if encoding == encoding_rs::UTF_8 {
+        return None;
+    }
+    Some((encoding, encoding.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned()))
 }
 
 /// NUL bytes in the first 8 KiB mean binary, as git and ripgrep decide.
