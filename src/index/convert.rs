@@ -88,8 +88,8 @@ pub(crate) fn from_tantivy(f: &Fields, t: &TantivyDocument) -> Document {
 
 /// The enrichment as stored: compact JSON in which a mention is three numbers (field, byte
 /// offset, byte length) and not an object with its text, which the stored title, dateline or
-/// body give back. Written for every document, this is a fifth of the size of the
-/// [`Enrichment`] as serde writes it, and cheaper to write and to compress.
+/// body give back. On generated news this is 2.0 KB a document, against 4.3 KB for the
+/// [`Enrichment`] as serde writes it (4.8 KB of body).
 #[derive(Serialize, Deserialize)]
 struct Stored<'a> {
     #[serde(borrow)]
