@@ -318,6 +318,20 @@ fn a_big_utf16_json_lines_file_is_read_whole_not_streamed() {
 }
 
 #[test]
+fn a_utf8_byte_order_mark_does_not_cost_a_streamed_file_its_first_record() {
+    let corpus = tempfile::tempdir().unwrap();
+    let lines: String = (0..20).map(|i| format!("{{\"title\":\"T{i}\",\"body\":\"Day {i}.\"}}\n")).collect();
+    fs::write(corpus.path().join("feed.jsonl"), format!("\u{feff}{lines}")).unwrap();
+    for stream_above in [1, 0] {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::create(dir.path()).unwrap();
+        let r = index.reindex(&ReindexOptions { stream_above, ..ReindexOptions::new([corpus.path()]) }).unwrap();
+        assert!(r.warnings.is_empty(), "stream above {stream_above}: {:?}", r.warnings);
+        assert_eq!(index.get("feed.jsonl#1").unwrap().title, "T0");
+    }
+}
+
+#[test]
 fn a_streamed_file_cut_short_is_forgotten_and_indexed_by_the_next_run() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};

@@ -81,7 +81,7 @@ impl Format {
     /// ```
     pub fn sniff(bytes: &[u8]) -> Option<Format> {
         let head = match decode_utf16(&bytes[..bytes.len().min(2048)]) {
-            Some((_, text)) => Cow::Owned(text),
+            Some((_, text, _)) => Cow::Owned(text),
             None if looks_binary(bytes) => return None,
             None => String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]),
         };
@@ -229,7 +229,10 @@ pub fn load_json_line(line: &[u8], line_no: usize, record: usize, id_base: &str,
             encoding_rs::WINDOWS_1252.decode(line).0
         }
     };
-    json::load_line(text.trim_end_matches(['\r', '\n']), line_no, record, &Ctx { id_base, path }, &mut loaded);
+    // A UTF-8 byte-order mark starts the first line of some exports; read whole, the file
+    // loses it in `decode_text`.
+    let text = text.trim_start_matches('\u{feff}').trim_end_matches(['\r', '\n']);
+    json::load_line(text, line_no, record, &Ctx { id_base, path }, &mut loaded);
     for doc in &mut loaded.documents {
         doc.path = Some(path.to_path_buf());
         doc.update_hash();
@@ -271,8 +274,8 @@ impl Ctx<'_> {
 /// when valid; else Windows-1252 with an [`FileProblem::InvalidUtf8`] warning: the text is
 /// kept, not dropped.
 fn decode_text(bytes: &[u8], path: &Path, warnings: &mut Vec<LoadWarning>) -> String {
-    if let Some((encoding, text)) = decode_utf16(bytes) {
-        if text.contains('\u{FFFD}') {
+    if let Some((encoding, text, had_errors)) = decode_utf16(bytes) {
+        if had_errors {
             warnings.push(LoadWarning::new(path, None, FileProblem::Malformed { encoding: encoding.name() }));
         }
         return text.replace("\r\n", "\n");
@@ -296,13 +299,15 @@ pub(crate) fn starts_utf16(path: &Path) -> bool {
         && matches!(head, [0xFF, 0xFE] | [0xFE, 0xFF])
 }
 
-/// Bytes that start with a UTF-16 byte-order mark, decoded (bad code units become U+FFFD).
-fn decode_utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, String)> {
+/// Bytes that start with a UTF-16 byte-order mark, decoded: the encoding, the text, and
+/// whether bad code units were replaced by U+FFFD.
+fn decode_utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, String, bool)> {
     let (encoding, bom_len) = encoding_rs::Encoding::for_bom(bytes)?;
     if encoding == encoding_rs::UTF_8 {
         return None;
     }
-    Some((encoding, encoding.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned()))
+    let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+    Some((encoding, text.into_owned(), had_errors))
 }
 
 /// NUL bytes in the first 8 KiB mean binary, as git and ripgrep decide.
