@@ -108,7 +108,12 @@ pub(crate) fn decode_html(bytes: &[u8]) -> String {
     });
     match declared {
         // A page that says UTF-8 but is not is decoded as Windows-1252 rather than mangled.
-        Some(enc) if enc != encoding_rs::UTF_8 => enc.decode_without_bom_handling(bytes).0.into_owned(),
+        // A declared UTF-16 (the bytes that declare it are ASCII, so it cannot be) and the
+        // labels that decode to a single U+FFFD (ISO-2022-KR, ...) count as UTF-8, as in
+        // browsers: decoding by them lost the whole page.
+        Some(enc) if enc.output_encoding() != encoding_rs::UTF_8 => {
+            enc.decode_without_bom_handling(bytes).0.into_owned()
+        }
         _ => match std::str::from_utf8(bytes) {
             Ok(s) => s.to_string(),
             Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
@@ -316,6 +321,21 @@ mod tests {
         // Without a declaration the bytes are invalid UTF-8, so Windows-1252 is assumed.
         let raw = b"<html><body><p>Jos\xe9</p></body></html>";
         assert_eq!(load_one(raw).documents[0].body, "José");
+    }
+
+    #[test]
+    fn declarations_that_cannot_be_true_are_ignored() {
+        for charset in ["utf-16", "UTF-16LE", "utf-16be", "iso-2022-kr", "replacement", "utf-8"] {
+            let page = format!(
+                r#"<html><head><meta charset="{charset}"><title>Talks in Genève</title></head><body><p>Ministers met in Genève.</p></body></html>"#
+            );
+            let d = &load_one(page.as_bytes()).documents[0];
+            assert_eq!(
+                (d.title.as_str(), d.body.as_str()),
+                ("Talks in Genève", "Ministers met in Genève."),
+                "{charset}"
+            );
+        }
     }
 
     /// Found by the 100k-document benchmark: a multi-byte character 4096 bytes from the end.
