@@ -145,7 +145,8 @@ pub enum FileProblem {
     },
     /// A JSON value or line could not be parsed.
     InvalidJson(String),
-    /// A JSON record has neither a title nor a body.
+    /// A JSON record, or a whole file (an HTML page of scripts only, ...), has neither a
+    /// title nor any text.
     NoText,
     /// The HTML ends before its closing tags; what was there was indexed.
     TruncatedHtml,
@@ -164,7 +165,7 @@ impl fmt::Display for FileProblem {
                 write!(f, "invalid {encoding}; the bad sequences were replaced by U+FFFD")
             }
             FileProblem::InvalidJson(m) => write!(f, "invalid JSON: {m}"),
-            FileProblem::NoText => f.write_str("record has no title and no body"),
+            FileProblem::NoText => f.write_str("no title and no text"),
             FileProblem::TruncatedHtml => f.write_str("HTML is truncated (no closing </html>); indexed what was there"),
             FileProblem::Binary => f.write_str("binary content"),
         }

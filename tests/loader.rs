@@ -39,6 +39,7 @@ fn bad_inputs_are_warnings_and_the_rest_is_kept() {
         ("broken.json", &[], &[(Some(1), |p| matches!(p, FileProblem::InvalidJson(_)))]),
         ("image", &[], &[(None, |p| *p == FileProblem::Binary)]),
         ("notes", &["Report without extension"], &[]),
+        ("script-only.html", &[], &[(None, |p| *p == FileProblem::NoText)]),
         ("utf16le.txt", &["Sanctions on Iran"], &[]),
         ("utf16be.json", &["Tariffs on steel"], &[]),
         ("utf16-memo", &["Memo without extension"], &[]),

@@ -198,6 +198,13 @@ pub fn load_bytes(bytes: &[u8], format: Option<Format>, id_base: &str, path: &Pa
             }
         }
     }
+    // A page of scripts only, or a text of markup only: nothing to index, and the user
+    // should hear of it. (JSON records are checked one by one, with their line.)
+    let before = loaded.documents.len();
+    loaded.documents.retain(|d| !(d.title.trim().is_empty() && d.body.trim().is_empty()));
+    if loaded.documents.len() < before {
+        loaded.warnings.push(LoadWarning::new(path, None, FileProblem::NoText));
+    }
     for doc in &mut loaded.documents {
         doc.path = Some(path.to_path_buf());
         doc.update_hash();
