@@ -182,13 +182,43 @@ impl fmt::Display for QuerySyntaxDisplay<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // One line: the message, then the query with a marker at the position, so that the
         // whole error survives being written to a log.
-        let before: String = self.query.chars().take(self.position).collect();
-        let after: String = self.query.chars().skip(self.position).collect();
+        // At most 40 characters either side of the marker, so that a query of thousands of
+        // characters does not make a line of thousands.
+        const SIDE: usize = 40;
+        let chars: Vec<char> = self.query.chars().collect();
+        let at = self.position.min(chars.len());
+        let from = at.saturating_sub(SIDE);
+        let to = (at + SIDE).min(chars.len());
+        let before: String = (if from > 0 { "…" } else { "" }).chars().chain(chars[from..at].iter().copied()).collect();
+        let after: String =
+            chars[at..to].iter().copied().chain((if to < chars.len() { "…" } else { "" }).chars()).collect();
         write!(
             f,
             "query syntax error at character {}: {} (in: {before}\u{2192}{after})",
             self.position + 1,
             self.message
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_error_shows_the_query_around_the_marker_only() {
+        let long = format!("{}x{}", "(".repeat(500), ")".repeat(500));
+        let cases: &[(&str, usize, &str)] = &[
+            ("china AND", 6, "(in: china →AND)"),
+            ("", 0, "(in: →)"),
+            (&long, 101, &format!("(in: …{}→{}…)", "(".repeat(40), "(".repeat(40))),
+            (&long, 1000, &format!("(in: …{}→{})", ")".repeat(40), ")")),
+            (&long, 2, &format!("(in: ((→{}…)", "(".repeat(40))),
+        ];
+        for &(query, position, want) in cases {
+            let e = Error::QuerySyntax { query: query.to_string(), position, message: "m".to_string() };
+            let line = e.to_string();
+            assert!(line.ends_with(want), "{line}");
+        }
     }
 }

@@ -216,7 +216,7 @@ pub fn parse(query: &str, opts: &ParseOptions<'_>) -> Result<Node, ParseError> {
         };
         return Err(error(0, message));
     }
-    let mut parser = Parser { chars, tokens, pos: 0, default_and: opts.default_and, field: None };
+    let mut parser = Parser { chars, tokens, pos: 0, default_and: opts.default_and, field: None, depth: 0 };
     let node = parser.parse_or()?;
     match parser.bump() {
         None => Ok(node),
@@ -503,9 +503,28 @@ struct Parser {
     default_and: bool,
     /// The field of the innermost enclosing `field:(...)`, given to unqualified terms.
     field: Option<String>,
+    /// Groups and prefix operators open around the current position.
+    depth: usize,
 }
 
+/// How deeply groups and prefix operators may nest. Parsing, compiling and printing a query
+/// recurse once per level, so a deeper query would overflow the stack; no real query comes
+/// near this.
+const MAX_NESTING: usize = 100;
+
 impl Parser {
+    /// Enters a group or prefix operator at `at`, failing past [`MAX_NESTING`].
+    fn nest(&mut self, at: usize) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(error(
+                at,
+                format!("nested more than {MAX_NESTING} levels deep; remove some parentheses or operators"),
+            ));
+        }
+        Ok(())
+    }
+
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.pos)
     }
@@ -604,7 +623,9 @@ impl Parser {
         }
         let op = self.bump().expect("peeked");
         self.need_operand(&op, "a term")?;
+        self.nest(op.span.start)?;
         let inner = Box::new(self.parse_unary()?);
+        self.depth -= 1;
         let span = op.span.start..inner.span.end;
         let kind = if op.tok == Tok::Prefix('+') { NodeKind::Required(inner) } else { NodeKind::Not(inner) };
         Ok(Node { kind, span })
@@ -759,9 +780,11 @@ impl Parser {
             };
             return Ok(Node { kind: NodeKind::Range { field: name, lower, upper }, span: at..end });
         }
+        self.nest(at)?;
         let outer = self.field.replace(name);
         let node = self.parse_atom();
         self.field = outer;
+        self.depth -= 1;
         let mut node = node?;
         node.span.start = at;
         Ok(node)
@@ -848,7 +871,9 @@ impl Parser {
             None => return Err(error(open, "unclosed '('; add a ')' to close it")),
             _ => {}
         }
+        self.nest(open)?;
         let mut node = self.parse_or()?;
+        self.depth -= 1;
         match self.bump() {
             Some(Token { tok: Tok::RParen, span }) => {
                 node.span = open..span.end;
@@ -1298,6 +1323,24 @@ mod tests {
         ("Zürich AND", 7, "AND needs a term after it"),
         ("«Zürich» \"x", 9, "unclosed quote"),
     ];
+
+    /// Found by trying 20,000 parentheses: the parser recursed until the stack overflowed.
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = [
+            format!("{}x{}", "(".repeat(20_000), ")".repeat(20_000)),
+            format!("{}x", "-".repeat(20_000)),
+            format!("{}x", "NOT ".repeat(20_000)),
+            format!("{}x{}", "title:(".repeat(20_000), ")".repeat(20_000)),
+        ];
+        for query in &deep {
+            let e = parse_with(query, true).expect_err("too deep");
+            assert!(e.message.contains("nested more than 100 levels"), "{e}");
+        }
+        // The limit itself parses.
+        let ok = format!("{}x{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+        assert_eq!(parse_with(&ok, true).unwrap().to_string(), "x");
+    }
 
     #[test]
     fn errors_have_positions_and_fixes() {
