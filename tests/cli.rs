@@ -144,7 +144,7 @@ fn index_reports_bad_files_and_exits_1_but_indexes_the_rest() {
     assert!(stderr.contains("empty.txt: empty file"), "{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("indexed 2 documents"), "{stdout}");
-    assert!(stdout.contains("1 files failed, 1 warnings"), "{stdout}");
+    assert!(stdout.contains("problems: 1 file failed, 1 warning (listed on stderr)"), "{stdout}");
     gazette(t.path()).args(["search", "text", "-i", "idx"]).assert().code(0);
 }
 

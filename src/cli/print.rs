@@ -80,14 +80,19 @@ fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
+/// `n` and the noun, plural unless `n` is 1: "1 document", "3 documents".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 pub fn report(out: &mut impl Write, r: &ReindexReport, dir: &Path) -> io::Result<()> {
     let verb = if r.dry_run { "would index" } else { "indexed" };
     writeln!(
         out,
-        "{verb} {} documents into {}: {} files added, {} updated, {} removed, {} unchanged",
-        r.documents_indexed,
+        "{verb} {} into {}: {} added, {} updated, {} removed, {} unchanged",
+        count(r.documents_indexed, "document"),
         dir.display(),
-        r.added,
+        count(r.added, "file"),
         r.updated,
         r.removed,
         r.unchanged
@@ -97,7 +102,12 @@ pub fn report(out: &mut impl Write, r: &ReindexReport, dir: &Path) -> io::Result
         writeln!(out, "skipped: {}", skipped.join(", "))?;
     }
     if !r.failed.is_empty() || !r.warnings.is_empty() {
-        writeln!(out, "problems: {} files failed, {} warnings (listed on stderr)", r.failed.len(), r.warnings.len())?;
+        writeln!(
+            out,
+            "problems: {} failed, {} (listed on stderr)",
+            count(r.failed.len(), "file"),
+            count(r.warnings.len(), "warning")
+        )?;
     }
     let mb = r.bytes_read as f64 / 1e6;
     let secs = r.elapsed_secs.max(1e-9);
