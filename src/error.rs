@@ -143,6 +143,9 @@ pub enum FileProblem {
         /// The encoding, such as `UTF-16LE`.
         encoding: &'static str,
     },
+    /// A date field (JSON, front matter) in no form Gazette reads; the document is indexed
+    /// without a date and the value is kept in `extra` under its own key.
+    UnknownDate(String),
     /// A JSON value or line could not be parsed.
     InvalidJson(String),
     /// A JSON record, or a whole file (an HTML page of scripts only, ...), has neither a
@@ -163,6 +166,9 @@ impl fmt::Display for FileProblem {
             }
             FileProblem::Malformed { encoding } => {
                 write!(f, "invalid {encoding}; the bad sequences were replaced by U+FFFD")
+            }
+            FileProblem::UnknownDate(value) => {
+                write!(f, "date {value:?} not understood; indexed without a date, the value kept in extra")
             }
             FileProblem::InvalidJson(m) => write!(f, "invalid JSON: {m}"),
             FileProblem::NoText => f.write_str("no title and no text"),

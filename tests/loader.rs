@@ -40,6 +40,13 @@ fn bad_inputs_are_warnings_and_the_rest_is_kept() {
         ("image", &[], &[(None, |p| *p == FileProblem::Binary)]),
         ("notes", &["Report without extension"], &[]),
         ("script-only.html", &[], &[(None, |p| *p == FileProblem::NoText)]),
+        (
+            "bad-date.json",
+            &["Budget talks"],
+            &[(None, |p| *p == FileProblem::UnknownDate("the Tuesday after Easter".into()))],
+        ),
+        ("bad-date.md", &["Budget talks"], &[(None, |p| *p == FileProblem::UnknownDate("2016-13-45".into()))]),
+        ("dates.jsonl", &["One", "Two", "Three"], &[(Some(2), |p| *p == FileProblem::UnknownDate("soon".into()))]),
         ("utf16le.txt", &["Sanctions on Iran"], &[]),
         ("utf16be.json", &["Tariffs on steel"], &[]),
         ("utf16-memo", &["Memo without extension"], &[]),
@@ -72,6 +79,20 @@ fn jsonl_ids_and_fields() {
 fn windows_1252_text_is_kept() {
     let d = &load_file(&fixture("latin1.txt"), "latin1.txt").unwrap().documents[0];
     assert_eq!(d.body, "The minister \u{201c}agreed\u{201d} in Genève.");
+}
+
+#[test]
+fn a_date_that_cannot_be_read_is_kept_in_extra() {
+    for (name, key, value) in
+        [("bad-date.json", "date", "the Tuesday after Easter"), ("bad-date.md", "date", "2016-13-45")]
+    {
+        let d = &load_file(&fixture(name), name).unwrap().documents[0];
+        assert_eq!(d.date, None, "{name}");
+        assert_eq!(d.extra.get(key).and_then(|v| v.as_str()), Some(value), "{name}");
+    }
+    let docs = load_file(&fixture("dates.jsonl"), "dates.jsonl").unwrap().documents;
+    assert_eq!(docs[0].date.unwrap().to_rfc3339(), "2016-03-05T00:00:00+00:00");
+    assert!(docs[0].extra.is_empty() && docs[2].extra.is_empty(), "a good or empty date is not kept in extra");
 }
 
 #[test]

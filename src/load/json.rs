@@ -48,7 +48,7 @@ pub(super) fn load_json(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
                 }
             } else {
                 match record(obj, ctx.id_base.to_string()) {
-                    Some(doc) => loaded.documents.push(doc),
+                    Some(rec) => keep(ctx, loaded, None, rec),
                     None => ctx.warn(loaded, None, FileProblem::NoText),
                 }
             }
@@ -66,7 +66,7 @@ fn records(items: Vec<Value>, ctx: &Ctx<'_>, loaded: &mut Loaded) {
         let n = i + 1;
         match item {
             Value::Object(obj) => match record(obj, ctx.record_id(n)) {
-                Some(doc) => loaded.documents.push(doc),
+                Some(rec) => keep(ctx, loaded, None, rec),
                 None => {
                     ctx.warn(loaded, None, FileProblem::InvalidJson(format!("record {n} has no title and no body")))
                 }
@@ -97,7 +97,7 @@ pub(super) fn load_line(line: &str, line_no: usize, n: usize, ctx: &Ctx<'_>, loa
         let line_no = Some(line_no);
         match serde_json::from_str::<Value>(line) {
             Ok(Value::Object(obj)) => match record(obj, ctx.record_id(n)) {
-                Some(doc) => loaded.documents.push(doc),
+                Some(rec) => keep(ctx, loaded, line_no, rec),
                 None => ctx.warn(loaded, line_no, FileProblem::NoText),
             },
             Ok(other) => ctx.warn(
@@ -122,7 +122,7 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// One object to a document; `None` when it has neither title nor text.
-fn record(mut obj: Map<String, Value>, default_id: String) -> Option<Document> {
+fn record(mut obj: Map<String, Value>, default_id: String) -> Option<(Document, Option<String>)> {
     let title = take(&mut obj, TITLE).map(|v| text_of(&v)).unwrap_or_default();
     let mut body = take(&mut obj, BODY).map(|v| text_of(&v)).unwrap_or_default();
     if body.is_empty() {
@@ -142,16 +142,26 @@ fn record(mut obj: Map<String, Value>, default_id: String) -> Option<Document> {
             _ => None,
         })
         .unwrap_or(default_id);
-    let date = take(&mut obj, DATE).and_then(|v| match v {
-        Value::String(s) => parse_date(&s),
-        Value::Number(n) => n.as_i64().and_then(from_unix),
-        _ => None,
+    // A date that cannot be read stays in `extra` under its own key, and is reported.
+    let mut bad_date = None;
+    let date = lookup(&obj, DATE).and_then(|key| {
+        let value = obj.remove(&key)?;
+        let date = match &value {
+            Value::String(s) => parse_date(s),
+            Value::Number(n) => n.as_i64().and_then(from_unix),
+            _ => None,
+        };
+        if date.is_none() && !matches!(&value, Value::String(s) if s.trim().is_empty()) {
+            bad_date = Some(text_of(&value));
+            obj.insert(key, value);
+        }
+        date
     });
     let (dateline, body) = match take(&mut obj, DATELINE) {
         Some(d) => (Some(text_of(&d)).filter(|d| !d.is_empty()), body),
         None => super::text::split_dateline(&body),
     };
-    Some(Document {
+    let doc = Document {
         id,
         title: title.trim().to_string(),
         dateline,
@@ -162,7 +172,16 @@ fn record(mut obj: Map<String, Value>, default_id: String) -> Option<Document> {
         author: take(&mut obj, AUTHOR).map(|v| name_of(&v)).filter(|s| !s.is_empty()),
         extra: obj,
         ..Document::default()
-    })
+    };
+    Some((doc, bad_date))
+}
+
+/// Keeps a record's document, reporting a date that could not be read.
+fn keep(ctx: &Ctx<'_>, loaded: &mut Loaded, line: Option<usize>, (doc, bad_date): (Document, Option<String>)) {
+    if let Some(value) = bad_date {
+        ctx.warn(loaded, line, FileProblem::UnknownDate(value));
+    }
+    loaded.documents.push(doc);
 }
 
 /// Removes and returns the first present, non-null field among `names` (case-insensitive).

@@ -5,6 +5,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::{Ctx, Loaded, parse_date, tidy_paragraphs};
 use crate::document::Document;
+use crate::error::FileProblem;
 
 pub(super) fn load(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
     let (front, markdown) = split_front_matter(text);
@@ -12,7 +13,14 @@ pub(super) fn load(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
     for (key, value) in front {
         match key.to_ascii_lowercase().as_str() {
             "title" | "headline" => doc.title = value,
-            "date" | "published" | "published_at" | "pubdate" => doc.date = parse_date(&value),
+            "date" | "published" | "published_at" | "pubdate" => match parse_date(&value) {
+                Some(date) => doc.date = Some(date),
+                // Kept as it was written, and reported.
+                None => {
+                    ctx.warn(loaded, None, FileProblem::UnknownDate(value.clone()));
+                    doc.extra.insert(key, serde_json::Value::String(value));
+                }
+            },
             "source" | "publisher" | "site_name" => doc.source = Some(value),
             "url" | "link" | "canonical_url" => doc.url = Some(value),
             "author" | "byline" => doc.author = Some(value),
