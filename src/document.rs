@@ -49,6 +49,14 @@ pub struct Document {
 
 impl Document {
     /// A document with an id, a title and a body, and nothing else yet.
+    ///
+    /// ```
+    /// use gazette::Document;
+    /// let doc = Document::new("wire-7", "Grain deal", "Ukraine shipped more wheat.");
+    /// assert_eq!((doc.id.as_str(), doc.title.as_str()), ("wire-7", "Grain deal"));
+    /// assert_eq!((doc.date, doc.source), (None, None));
+    /// assert_eq!(doc.content_hash.len(), 16);
+    /// ```
     pub fn new(id: impl Into<String>, title: impl Into<String>, body: impl Into<String>) -> Document {
         let mut doc = Document { id: id.into(), title: title.into(), body: body.into(), ..Document::default() };
         doc.update_hash();
@@ -56,6 +64,11 @@ impl Document {
     }
 
     /// The first paragraph of the body.
+    ///
+    /// ```
+    /// let doc = gazette::Document::new("1", "Talks", "\nThe talks began.\n\nThey ended on Friday.");
+    /// assert_eq!(doc.lead(), "The talks began.");
+    /// ```
     pub fn lead(&self) -> &str {
         let body = self.body.trim_start();
         match body.find("\n\n") {
@@ -65,6 +78,15 @@ impl Document {
     }
 
     /// Recomputes [`Document::content_hash`] from the current content.
+    ///
+    /// ```
+    /// let mut doc = gazette::Document::new("1", "Talks", "The talks began.");
+    /// let before = doc.content_hash.clone();
+    /// doc.source = Some("VOA".to_string());
+    /// assert_eq!(doc.content_hash, before); // not recomputed on its own
+    /// doc.update_hash();
+    /// assert_ne!(doc.content_hash, before);
+    /// ```
     pub fn update_hash(&mut self) {
         use xxhash_rust::xxh3::Xxh3;
         let mut h = Xxh3::new();

@@ -28,6 +28,15 @@ use crate::document::Document;
 use crate::error::Result;
 
 /// The vocabularies compiled into matchers, built once and shared.
+///
+/// ```
+/// use gazette::{Document, enrich::Enricher};
+/// let enricher = Enricher::builtin()?;
+/// let doc = Document::new("w", "Grain exports rise", "Ukraine shipped more wheat this year.");
+/// let e = enricher.enrich(&doc);
+/// assert_eq!(e.countries[0].name, "Ukraine");
+/// # Ok::<(), gazette::Error>(())
+/// ```
 pub struct Enricher {
     vocab: Vocabulary,
     entities: entities::EntityMatcher,
@@ -49,21 +58,57 @@ static BUILTIN: LazyLock<std::result::Result<Enricher, String>> =
 
 impl Enricher {
     /// Compiles a vocabulary.
+    ///
+    /// ```
+    /// use gazette::{Document, enrich::{Enricher, Vocabulary}};
+    /// let mut vocab = Vocabulary::builtin()?;
+    /// vocab.topics.clear(); // no topics: enrichment assigns none
+    /// vocab.subtopics.clear();
+    /// let enricher = Enricher::new(vocab);
+    /// let e = enricher.enrich(&Document::new("x", "Cyber attacks", "China opposes cyber attacks, Xi said."));
+    /// assert!(e.topics.is_empty());
+    /// assert!(e.countries.iter().any(|c| c.name == "China"));
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn new(vocab: Vocabulary) -> Enricher {
         Enricher { entities: entities::EntityMatcher::new(&vocab), topics: topics::TopicMatcher::new(&vocab), vocab }
     }
 
     /// The enricher of the built-in vocabularies, compiled on first use, once per process.
+    ///
+    /// ```
+    /// use gazette::enrich::Enricher;
+    /// let enricher = Enricher::builtin()?;
+    /// assert!(std::ptr::eq(enricher, Enricher::builtin()?)); // the same one every time
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn builtin() -> Result<&'static Enricher> {
         BUILTIN.as_ref().map_err(|reason| crate::Error::SchemaData { file: "vocabularies", reason: reason.clone() })
     }
 
     /// The vocabulary this enricher was built from.
+    ///
+    /// ```
+    /// let vocab = gazette::enrich::Enricher::builtin()?.vocabulary();
+    /// assert_eq!(vocab.country("CN").map(|c| c.name.as_str()), Some("China"));
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn vocabulary(&self) -> &Vocabulary {
         &self.vocab
     }
 
     /// Countries, persons, organizations and topics of a document.
+    ///
+    /// ```
+    /// use gazette::{Document, enrich::Enricher};
+    /// let doc = Document::new("x", "Xi meets Obama", "Chinese President Xi Jinping met U.S. President Barack Obama \
+    ///     in Washington on Friday. Xi said China opposes cyber attacks.");
+    /// let e = Enricher::builtin()?.enrich(&doc);
+    /// let persons: Vec<&str> = e.persons.iter().map(|p| p.name.as_str()).collect();
+    /// assert_eq!(persons, ["Xi Jinping", "Barack Obama"]);
+    /// assert_eq!(e.topics[0].subtopics, ["cybersecurity"]);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn enrich(&self, doc: &Document) -> Enrichment {
         let dateline = doc.dateline.as_deref().unwrap_or("");
         // One allocation of the full size (`format!` grows the string as it writes).
@@ -91,6 +136,17 @@ impl Enricher {
 }
 
 /// What enrichment found in a document, with the evidence for it.
+///
+/// ```
+/// use gazette::{Document, enrich::Enricher};
+/// let doc = Document::new("x", "Xi meets Obama", "Chinese President Xi Jinping met U.S. President Barack Obama \
+///     in Washington on Friday. Xi said China opposes cyber attacks.");
+/// let e = Enricher::builtin()?.enrich(&doc);
+/// assert!(e.countries.iter().all(|c| c.central));
+/// assert!(e.organizations.is_empty());
+/// assert_eq!(e.topics[0].name, "International Affairs");
+/// # Ok::<(), gazette::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Enrichment {
     /// Countries mentioned, central ones first.
@@ -179,16 +235,45 @@ pub struct TopicAssignment {
 
 impl Enrichment {
     /// Facet paths of the central countries.
+    ///
+    /// ```
+    /// use gazette::{Document, enrich::Enricher};
+    /// let doc = Document::new("x", "Xi meets Obama", "Chinese President Xi Jinping met U.S. President Barack Obama \
+    ///     in Washington on Friday. Xi said China opposes cyber attacks.");
+    /// let e = Enricher::builtin()?.enrich(&doc);
+    /// let facets: Vec<&str> = e.country_facets().collect();
+    /// assert_eq!(facets, ["/Asia/Eastern Asia/China", "/Americas/Northern America/United States"]);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn country_facets(&self) -> impl Iterator<Item = &str> {
         self.countries.iter().filter(|e| e.central).map(|e| e.facet.as_str())
     }
 
     /// Facet paths of the central persons and organizations.
+    ///
+    /// ```
+    /// use gazette::{Document, enrich::Enricher};
+    /// let doc = Document::new("x", "Xi meets Obama", "Chinese President Xi Jinping met U.S. President Barack Obama \
+    ///     in Washington on Friday. Xi said China opposes cyber attacks.");
+    /// let e = Enricher::builtin()?.enrich(&doc);
+    /// let facets: Vec<&str> = e.actor_facets().collect();
+    /// assert_eq!(facets, ["/person/Xi Jinping", "/person/Barack Obama"]);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn actor_facets(&self) -> impl Iterator<Item = &str> {
         self.persons.iter().chain(&self.organizations).filter(|e| e.central).map(|e| e.facet.as_str())
     }
 
     /// Facet paths of the topics: `/Major` and `/Major/subtopic`.
+    ///
+    /// ```
+    /// use gazette::{Document, enrich::Enricher};
+    /// let doc = Document::new("x", "Xi meets Obama", "Chinese President Xi Jinping met U.S. President Barack Obama \
+    ///     in Washington on Friday. Xi said China opposes cyber attacks.");
+    /// let e = Enricher::builtin()?.enrich(&doc);
+    /// assert_eq!(e.topic_facets(), ["/International Affairs/cybersecurity"]);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn topic_facets(&self) -> Vec<String> {
         let mut out = Vec::new();
         for t in &self.topics {
@@ -203,6 +288,16 @@ impl Enrichment {
     }
 
     /// Canonical names of every country and actor mentioned, central or not.
+    ///
+    /// ```
+    /// use gazette::{Document, enrich::Enricher};
+    /// let doc = Document::new("w", "Grain exports rise", "Ukraine shipped more wheat this year. Ukrainian farmers \
+    ///     planted more.\n\nUkraine expects a record harvest.\n\nPrices also rose in Brazil.");
+    /// let e = Enricher::builtin()?.enrich(&doc);
+    /// assert_eq!(e.country_facets().count(), 1); // Brazil is only mentioned...
+    /// assert_eq!(e.mentioned_names().collect::<Vec<_>>(), ["Ukraine", "Brazil"]); // ...but listed
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn mentioned_names(&self) -> impl Iterator<Item = &str> {
         self.countries.iter().chain(&self.persons).chain(&self.organizations).map(|e| e.name.as_str())
     }
@@ -210,6 +305,14 @@ impl Enrichment {
 
 /// Fills [`crate::Document::enrichment`] using the built-in vocabularies (a no-op if they
 /// failed to compile, which the tests of this crate rule out).
+///
+/// ```
+/// use gazette::{Document, enrich::enrich_document};
+/// let mut doc = Document::new("x", "Kerry in Beijing", "BEIJING — John Kerry met Chinese officials.");
+/// assert!(doc.enrichment.countries.is_empty());
+/// enrich_document(&mut doc);
+/// assert!(doc.enrichment.country_facets().any(|f| f == "/Asia/Eastern Asia/China"));
+/// ```
 pub fn enrich_document(doc: &mut Document) {
     if let Ok(e) = Enricher::builtin() {
         doc.enrichment = e.enrich(doc);

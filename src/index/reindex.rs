@@ -29,6 +29,17 @@ const STREAM_LINES: usize = 2048;
 pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
 /// Options of [`Index::reindex`].
+///
+/// ```
+/// use gazette::{Index, ReindexOptions};
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("a.txt"), "Talks in Geneva\n\nTalks began.")?;
+/// let index = Index::create_in_ram()?;
+/// let dry_run = ReindexOptions { dry_run: true, ..ReindexOptions::new([dir.path()]) };
+/// assert_eq!(index.reindex(&dry_run)?.added, 1);
+/// assert_eq!(index.num_docs(), 0); // nothing written
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Default)]
 pub struct ReindexOptions {
     /// Files and folders to index.
@@ -66,12 +77,33 @@ impl std::fmt::Debug for ReindexOptions {
 
 impl ReindexOptions {
     /// Options to index these files and folders, everything else by default.
+    ///
+    /// ```
+    /// let opts = gazette::ReindexOptions::new(["news", "briefings/2016"]);
+    /// assert_eq!(opts.roots, [std::path::Path::new("news"), std::path::Path::new("briefings/2016")]);
+    /// assert!(!opts.full && !opts.dry_run && opts.progress.is_none());
+    /// ```
     pub fn new<P: Into<PathBuf>>(roots: impl IntoIterator<Item = P>) -> ReindexOptions {
         ReindexOptions { roots: roots.into_iter().map(Into::into).collect(), ..ReindexOptions::default() }
     }
 }
 
 /// Where a run is, for progress bars.
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use gazette::{Index, ReindexOptions, index::Progress};
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("a.txt"), "Talks in Geneva\n\nTalks began.")?;
+/// let last = Arc::new(Mutex::new(Progress::default()));
+/// let seen = last.clone();
+/// let mut opts = ReindexOptions::new([dir.path()]);
+/// opts.progress = Some(Arc::new(move |p: &Progress| *seen.lock().unwrap() = p.clone()));
+/// Index::create_in_ram()?.reindex(&opts)?;
+/// let p = last.lock().unwrap();
+/// assert_eq!((p.files_done, p.files_total, p.documents), (1, 1, 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Progress {
     /// Files looked at so far (changed or not).
@@ -85,6 +117,17 @@ pub struct Progress {
 }
 
 /// A file that could not be indexed; its previous documents, if any, were kept.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let missing = dir.path().join("missing");
+/// let index = gazette::Index::create_in_ram()?;
+/// let report = index.reindex(&gazette::ReindexOptions::new([&missing]))?;
+/// assert_eq!(report.failed.len(), 1);
+/// assert_eq!(report.failed[0].path, missing);
+/// assert!(report.failed[0].to_string().starts_with(&format!("{}: ", missing.display())));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Serialize)]
 pub struct FileFailure {
     /// The file or folder.
@@ -110,6 +153,19 @@ impl std::fmt::Display for FileFailure {
 }
 
 /// What a run did. Files that failed are data here, not an error of the run.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("a.txt"), "Talks in Geneva\n\nTalks began.")?;
+/// std::fs::write(dir.path().join("b.md"), "# Grain deal\n\nUkraine exports grain.")?;
+/// std::fs::write(dir.path().join("scan.pdf"), "%PDF-1.4")?;
+/// let index = gazette::Index::create_in_ram()?;
+/// let report = index.reindex(&gazette::ReindexOptions::new([dir.path()]))?;
+/// assert_eq!((report.added, report.documents_indexed, report.commits), (2, 2, 1));
+/// assert_eq!(report.skipped.get("unsupported format"), Some(&1));
+/// assert!(report.failed.is_empty() && report.plan.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ReindexReport {
     /// Files new to the index.
@@ -143,6 +199,17 @@ pub struct ReindexReport {
 }
 
 /// What a dry run would do.
+///
+/// ```
+/// use gazette::{Index, ReindexOptions};
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("a.txt"), "Talks in Geneva\n\nTalks began.")?;
+/// let opts = ReindexOptions { dry_run: true, ..ReindexOptions::new([dir.path()]) };
+/// let plan = Index::create_in_ram()?.reindex(&opts)?.plan.unwrap();
+/// assert_eq!(plan.add, [dir.path().canonicalize()?.join("a.txt")]);
+/// assert!(plan.update.is_empty() && plan.remove.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Plan {
     /// Files that would be added.
@@ -155,6 +222,17 @@ pub struct Plan {
 
 impl ReindexReport {
     /// Files that had problems, failed or with warnings.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// // One file with two bad lines, one good file.
+    /// std::fs::write(dir.path().join("feed.jsonl"), "{\"title\":\"One\",\"body\":\"alpha\"}\nnot json\n{oops\n")?;
+    /// std::fs::write(dir.path().join("a.txt"), "Talks in Geneva\n\nTalks began.")?;
+    /// let index = gazette::Index::create_in_ram()?;
+    /// let report = index.reindex(&gazette::ReindexOptions::new([dir.path()]))?;
+    /// assert_eq!((report.warnings.len(), report.problem_count()), (2, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn problem_count(&self) -> usize {
         self.failed.len() + self.warnings.iter().map(|w| &w.path).collect::<BTreeSet<_>>().len()
     }

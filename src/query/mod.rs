@@ -102,6 +102,22 @@ pub struct SearchRequest {
 }
 
 /// The order of hits.
+///
+/// ```
+/// use gazette::{Document, Index, SearchRequest, Sort, chrono::{TimeZone, Utc}};
+/// let index = Index::create_in_ram()?;
+/// let mut w = index.writer()?;
+/// for (id, year) in [("a", 2015), ("b", 2017)] {
+///     let mut doc = Document::new(id, "Sanctions", "New sanctions on Iran.");
+///     doc.date = Some(Utc.with_ymd_and_hms(year, 6, 1, 0, 0, 0).unwrap());
+///     w.add(&doc)?;
+/// }
+/// w.commit()?;
+/// let ids = |r: gazette::SearchResults| r.hits.into_iter().map(|h| h.id).collect::<Vec<_>>();
+/// assert_eq!(ids(index.search(&SearchRequest::new("sanctions").sort(Sort::Newest))?), ["b", "a"]);
+/// assert_eq!(ids(index.search(&SearchRequest::new("sanctions").sort(Sort::Oldest))?), ["a", "b"]);
+/// # Ok::<(), gazette::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Sort {
@@ -116,6 +132,20 @@ pub enum Sort {
 
 impl SearchRequest {
     /// A request for `query` (Lucene-style syntax; empty or `*` matches everything).
+    ///
+    /// ```
+    /// # use gazette::{Document, Index, SearchRequest};
+    /// # let index = Index::create_in_ram()?;
+    /// # let mut w = index.writer()?;
+    /// # w.add(&Document::new("a", "Wheat exports", "Ukraine shipped more wheat."))?;
+    /// # w.add(&Document::new("b", "Steel tariffs", "New tariffs on steel."))?;
+    /// # w.commit()?;
+    /// // The index holds "a" ("Wheat exports") and "b" ("Steel tariffs").
+    /// assert_eq!(SearchRequest::new("wheat").execute(&index)?.total, 1);
+    /// assert_eq!(SearchRequest::new("").execute(&index)?.total, 2); // everything
+    /// assert_eq!(SearchRequest::new("*").execute(&index)?.total, 2);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn new(query: impl Into<String>) -> SearchRequest {
         SearchRequest {
             query: query.into(),
@@ -136,28 +166,140 @@ impl SearchRequest {
     /// Keeps documents with this facet value (a name such as `China`, `Asia`, `Xi Jinping`,
     /// `cybersecurity`, or a path such as `/Asia/Eastern Asia`). Values of one field are
     /// alternatives (OR); filters on different fields all apply (AND).
+    ///
+    /// ```
+    /// # use gazette::{Document, Index, SearchRequest, enrich::enrich_document};
+    /// # let index = Index::create_in_ram()?;
+    /// # let mut w = index.writer()?;
+    /// # for (id, title, body) in [
+    /// #     ("cn", "Xi meets Obama", "Chinese President Xi Jinping met U.S. President Barack Obama in Washington. \
+    /// #         Xi said China opposes cyber attacks."),
+    /// #     ("ua", "Grain exports rise", "Ukraine shipped more wheat this year."),
+    /// # ] {
+    /// #     let mut doc = Document::new(id, title, body);
+    /// #     enrich_document(&mut doc);
+    /// #     w.add(&doc)?;
+    /// # }
+    /// # w.commit()?;
+    /// # let ids = |r: gazette::SearchResults| r.hits.into_iter().map(|h| h.id).collect::<Vec<_>>();
+    /// // The index holds "cn" (Xi Jinping meets Barack Obama, on cyber attacks) and "ua" (Ukraine's
+    /// // wheat exports), enriched.
+    /// use gazette::query::FacetField;
+    /// let r = SearchRequest::new("*").filter(FacetField::Country, "China").filter(FacetField::Country, "Ukraine");
+    /// assert_eq!(ids(r.execute(&index)?), ["cn", "ua"]); // China OR Ukraine
+    /// let r = SearchRequest::new("*").filter(FacetField::Country, "Europe").filter(FacetField::Actor, "Xi Jinping");
+    /// assert_eq!(r.execute(&index)?.total, 0); // Europe AND Xi Jinping
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn filter(mut self, field: FacetField, value: impl Into<String>) -> Self {
         self.filters.push((field, value.into()));
         self
     }
 
     /// [`SearchRequest::filter`] on countries.
+    ///
+    /// ```
+    /// # use gazette::{Document, Index, SearchRequest, enrich::enrich_document};
+    /// # let index = Index::create_in_ram()?;
+    /// # let mut w = index.writer()?;
+    /// # for (id, title, body) in [
+    /// #     ("cn", "Xi meets Obama", "Chinese President Xi Jinping met U.S. President Barack Obama in Washington. \
+    /// #         Xi said China opposes cyber attacks."),
+    /// #     ("ua", "Grain exports rise", "Ukraine shipped more wheat this year."),
+    /// # ] {
+    /// #     let mut doc = Document::new(id, title, body);
+    /// #     enrich_document(&mut doc);
+    /// #     w.add(&doc)?;
+    /// # }
+    /// # w.commit()?;
+    /// # let ids = |r: gazette::SearchResults| r.hits.into_iter().map(|h| h.id).collect::<Vec<_>>();
+    /// // The index holds "cn" (Xi Jinping meets Barack Obama, on cyber attacks) and "ua" (Ukraine's
+    /// // wheat exports), enriched.
+    /// assert_eq!(ids(SearchRequest::new("*").country("China").execute(&index)?), ["cn"]);
+    /// assert_eq!(ids(SearchRequest::new("*").country("Europe").execute(&index)?), ["ua"]);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn country(self, value: impl Into<String>) -> Self {
         self.filter(FacetField::Country, value)
     }
 
     /// [`SearchRequest::filter`] on actors.
+    ///
+    /// ```
+    /// # use gazette::{Document, Index, SearchRequest, enrich::enrich_document};
+    /// # let index = Index::create_in_ram()?;
+    /// # let mut w = index.writer()?;
+    /// # for (id, title, body) in [
+    /// #     ("cn", "Xi meets Obama", "Chinese President Xi Jinping met U.S. President Barack Obama in Washington. \
+    /// #         Xi said China opposes cyber attacks."),
+    /// #     ("ua", "Grain exports rise", "Ukraine shipped more wheat this year."),
+    /// # ] {
+    /// #     let mut doc = Document::new(id, title, body);
+    /// #     enrich_document(&mut doc);
+    /// #     w.add(&doc)?;
+    /// # }
+    /// # w.commit()?;
+    /// # let ids = |r: gazette::SearchResults| r.hits.into_iter().map(|h| h.id).collect::<Vec<_>>();
+    /// // The index holds "cn" (Xi Jinping meets Barack Obama, on cyber attacks) and "ua" (Ukraine's
+    /// // wheat exports), enriched.
+    /// assert_eq!(ids(SearchRequest::new("*").actor("Xi Jinping").execute(&index)?), ["cn"]);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn actor(self, value: impl Into<String>) -> Self {
         self.filter(FacetField::Actor, value)
     }
 
     /// [`SearchRequest::filter`] on topics.
+    ///
+    /// ```
+    /// # use gazette::{Document, Index, SearchRequest, enrich::enrich_document};
+    /// # let index = Index::create_in_ram()?;
+    /// # let mut w = index.writer()?;
+    /// # for (id, title, body) in [
+    /// #     ("cn", "Xi meets Obama", "Chinese President Xi Jinping met U.S. President Barack Obama in Washington. \
+    /// #         Xi said China opposes cyber attacks."),
+    /// #     ("ua", "Grain exports rise", "Ukraine shipped more wheat this year."),
+    /// # ] {
+    /// #     let mut doc = Document::new(id, title, body);
+    /// #     enrich_document(&mut doc);
+    /// #     w.add(&doc)?;
+    /// # }
+    /// # w.commit()?;
+    /// # let ids = |r: gazette::SearchResults| r.hits.into_iter().map(|h| h.id).collect::<Vec<_>>();
+    /// // The index holds "cn" (Xi Jinping meets Barack Obama, on cyber attacks) and "ua" (Ukraine's
+    /// // wheat exports), enriched.
+    /// assert_eq!(ids(SearchRequest::new("*").topic("cybersecurity").execute(&index)?), ["cn"]);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn topic(self, value: impl Into<String>) -> Self {
         self.filter(FacetField::Topic, value)
     }
 
     /// Also count the top `n` countries, actors and topics of the matching documents (0, the
     /// default, for none).
+    ///
+    /// ```
+    /// # use gazette::{Document, Index, SearchRequest, enrich::enrich_document};
+    /// # let index = Index::create_in_ram()?;
+    /// # let mut w = index.writer()?;
+    /// # for (id, title, body) in [
+    /// #     ("cn", "Xi meets Obama", "Chinese President Xi Jinping met U.S. President Barack Obama in Washington. \
+    /// #         Xi said China opposes cyber attacks."),
+    /// #     ("ua", "Grain exports rise", "Ukraine shipped more wheat this year."),
+    /// # ] {
+    /// #     let mut doc = Document::new(id, title, body);
+    /// #     enrich_document(&mut doc);
+    /// #     w.add(&doc)?;
+    /// # }
+    /// # w.commit()?;
+    /// // The index holds "cn" (Xi Jinping meets Barack Obama, on cyber attacks) and "ua" (Ukraine's
+    /// // wheat exports), enriched.
+    /// assert!(SearchRequest::new("*").execute(&index)?.facets.is_none());
+    /// let facets = SearchRequest::new("*").facets(5).execute(&index)?.facets.unwrap();
+    /// assert!(facets.country.iter().any(|c| c.value == "Ukraine" && c.count == 1));
+    /// assert!(facets.actor.iter().any(|c| c.value == "Xi Jinping"));
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn facets(mut self, n: usize) -> Self {
         self.facet_limit = n;
         self
@@ -165,6 +307,23 @@ impl SearchRequest {
 
     /// The order of hits (default [`Sort::Relevance`]). With a date order, hits have a
     /// score of 0.
+    ///
+    /// ```
+    /// # use gazette::{Document, Index, SearchRequest, chrono::{TimeZone, Utc}};
+    /// # let index = Index::create_in_ram()?;
+    /// # let mut w = index.writer()?;
+    /// # for (id, year) in [("a", 2015), ("b", 2017)] {
+    /// #     let mut doc = Document::new(id, "Sanctions", "New sanctions on Iran.");
+    /// #     doc.date = Some(Utc.with_ymd_and_hms(year, 6, 1, 0, 0, 0).unwrap());
+    /// #     w.add(&doc)?;
+    /// # }
+    /// # w.commit()?;
+    /// // The index holds "a" (2015) and "b" (2017), both "Sanctions: New sanctions on Iran."
+    /// use gazette::Sort;
+    /// let r = SearchRequest::new("sanctions").sort(Sort::Newest).execute(&index)?;
+    /// assert_eq!((r.hits[0].id.as_str(), r.hits[0].score), ("b", 0.0));
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn sort(mut self, sort: Sort) -> Self {
         self.sort = sort;
         self
@@ -174,59 +333,195 @@ impl SearchRequest {
     /// by `1 + 0.5^(age / half_life_days)`, its age counted back from the newest document of
     /// the index (not from today, so that the same index ranks the same tomorrow). Undated
     /// documents get no boost.
+    ///
+    /// ```
+    /// # use gazette::{Document, Index, SearchRequest, chrono::{TimeZone, Utc}};
+    /// # let index = Index::create_in_ram()?;
+    /// # let mut w = index.writer()?;
+    /// # for (id, year) in [("a", 2015), ("b", 2017)] {
+    /// #     let mut doc = Document::new(id, "Sanctions", "New sanctions on Iran.");
+    /// #     doc.date = Some(Utc.with_ymd_and_hms(year, 6, 1, 0, 0, 0).unwrap());
+    /// #     w.add(&doc)?;
+    /// # }
+    /// # w.commit()?;
+    /// # let ids = |r: gazette::SearchResults| r.hits.into_iter().map(|h| h.id).collect::<Vec<_>>();
+    /// // The index holds "a" (2015) and "b" (2017), both "Sanctions: New sanctions on Iran."
+    /// // Same text, same score: ties go by id, unless recent documents are favoured.
+    /// assert_eq!(ids(SearchRequest::new("sanctions").execute(&index)?), ["a", "b"]);
+    /// assert_eq!(ids(SearchRequest::new("sanctions").recency(365.0).execute(&index)?), ["b", "a"]);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn recency(mut self, half_life_days: f32) -> Self {
         self.recency_days = (half_life_days > 0.0).then_some(half_life_days);
         self
     }
 
     /// Only documents dated in or after this period (`2015`, `2015-06`, `2015-06-30`).
+    ///
+    /// ```
+    /// # use gazette::{Document, Index, SearchRequest, chrono::{TimeZone, Utc}};
+    /// # let index = Index::create_in_ram()?;
+    /// # let mut w = index.writer()?;
+    /// # for (id, year) in [("a", 2015), ("b", 2017)] {
+    /// #     let mut doc = Document::new(id, "Sanctions", "New sanctions on Iran.");
+    /// #     doc.date = Some(Utc.with_ymd_and_hms(year, 6, 1, 0, 0, 0).unwrap());
+    /// #     w.add(&doc)?;
+    /// # }
+    /// # w.commit()?;
+    /// # let ids = |r: gazette::SearchResults| r.hits.into_iter().map(|h| h.id).collect::<Vec<_>>();
+    /// // The index holds "a" (2015) and "b" (2017), both "Sanctions: New sanctions on Iran."
+    /// assert_eq!(ids(SearchRequest::new("sanctions").from("2016").execute(&index)?), ["b"]);
+    /// assert_eq!(ids(SearchRequest::new("sanctions").from("2015-06").execute(&index)?), ["a", "b"]);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn from(mut self, period: impl Into<String>) -> Self {
         self.from = Some(period.into());
         self
     }
 
     /// Only documents dated in or before this period (`2016` means up to the end of 2016).
+    ///
+    /// ```
+    /// # use gazette::{Document, Index, SearchRequest, chrono::{TimeZone, Utc}};
+    /// # let index = Index::create_in_ram()?;
+    /// # let mut w = index.writer()?;
+    /// # for (id, year) in [("a", 2015), ("b", 2017)] {
+    /// #     let mut doc = Document::new(id, "Sanctions", "New sanctions on Iran.");
+    /// #     doc.date = Some(Utc.with_ymd_and_hms(year, 6, 1, 0, 0, 0).unwrap());
+    /// #     w.add(&doc)?;
+    /// # }
+    /// # w.commit()?;
+    /// # let ids = |r: gazette::SearchResults| r.hits.into_iter().map(|h| h.id).collect::<Vec<_>>();
+    /// // The index holds "a" (2015) and "b" (2017), both "Sanctions: New sanctions on Iran."
+    /// assert_eq!(ids(SearchRequest::new("sanctions").to("2016").execute(&index)?), ["a"]);
+    /// assert_eq!(ids(SearchRequest::new("sanctions").to("2015-05").execute(&index)?), Vec::<String>::new());
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn to(mut self, period: impl Into<String>) -> Self {
         self.to = Some(period.into());
         self
     }
 
     /// Number of hits to return (default [`DEFAULT_LIMIT`]).
+    ///
+    /// ```
+    /// # use gazette::{Document, Index, SearchRequest};
+    /// # let index = Index::create_in_ram()?;
+    /// # let mut w = index.writer()?;
+    /// # w.add(&Document::new("a", "Wheat exports", "Ukraine shipped more wheat."))?;
+    /// # w.add(&Document::new("b", "Steel tariffs", "New tariffs on steel."))?;
+    /// # w.commit()?;
+    /// // The index holds "a" ("Wheat exports") and "b" ("Steel tariffs").
+    /// let r = SearchRequest::new("*").limit(1).execute(&index)?;
+    /// assert_eq!((r.total, r.hits.len()), (2, 1));
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = limit;
         self
     }
 
     /// Number of hits to skip, for paging.
+    ///
+    /// ```
+    /// # use gazette::{Document, Index, SearchRequest};
+    /// # let index = Index::create_in_ram()?;
+    /// # let mut w = index.writer()?;
+    /// # w.add(&Document::new("a", "Wheat exports", "Ukraine shipped more wheat."))?;
+    /// # w.add(&Document::new("b", "Steel tariffs", "New tariffs on steel."))?;
+    /// # w.commit()?;
+    /// // The index holds "a" ("Wheat exports") and "b" ("Steel tariffs").
+    /// let r = SearchRequest::new("*").offset(1).execute(&index)?;
+    /// assert_eq!((r.hits.len(), r.hits[0].id.as_str(), r.hits[0].rank), (1, "b", 2));
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn offset(mut self, offset: usize) -> Self {
         self.offset = offset;
         self
     }
 
     /// Match documents with any of the words rather than all of them (the default).
+    ///
+    /// ```
+    /// # use gazette::{Document, Index, SearchRequest};
+    /// # let index = Index::create_in_ram()?;
+    /// # let mut w = index.writer()?;
+    /// # w.add(&Document::new("a", "Wheat exports", "Ukraine shipped more wheat."))?;
+    /// # w.add(&Document::new("b", "Steel tariffs", "New tariffs on steel."))?;
+    /// # w.commit()?;
+    /// // The index holds "a" ("Wheat exports") and "b" ("Steel tariffs").
+    /// assert_eq!(SearchRequest::new("wheat tariffs").execute(&index)?.total, 0);
+    /// assert_eq!(SearchRequest::new("wheat tariffs").match_any(true).execute(&index)?.total, 2);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn match_any(mut self, any: bool) -> Self {
         self.match_any = any;
         self
     }
 
     /// Number of passages per hit (default [`DEFAULT_PASSAGES`]; 0 for none).
+    ///
+    /// ```
+    /// # use gazette::{Document, Index, SearchRequest};
+    /// # let index = Index::create_in_ram()?;
+    /// # let mut w = index.writer()?;
+    /// # w.add(&Document::new("a", "Wheat exports", "Ukraine shipped more wheat."))?;
+    /// # w.add(&Document::new("b", "Steel tariffs", "New tariffs on steel."))?;
+    /// # w.commit()?;
+    /// // The index holds "a" ("Wheat exports") and "b" ("Steel tariffs").
+    /// assert_eq!(SearchRequest::new("wheat").execute(&index)?.hits[0].passages.len(), 1);
+    /// assert!(SearchRequest::new("wheat").passages(0).execute(&index)?.hits[0].passages.is_empty());
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn passages(mut self, n: usize) -> Self {
         self.passages = n;
         self
     }
 
     /// Maximum length of a passage in characters (default [`DEFAULT_PASSAGE_CHARS`]).
+    ///
+    /// ```
+    /// use gazette::{Document, Index, SearchRequest};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer()?;
+    /// w.add(&Document::new("a", "Wheat", "In a year of drought, floods and war, Ukraine still shipped \
+    ///     more wheat to Egypt, Turkey and Indonesia than any other exporter did."))?;
+    /// w.commit()?;
+    /// let r = SearchRequest::new("wheat").passage_chars(60).execute(&index)?;
+    /// let text = &r.hits[0].passages[0].fragment.text;
+    /// assert_eq!(text, "…still shipped more wheat to Egypt, Turkey and Indonesia…");
+    /// assert!(text.chars().count() <= 60);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn passage_chars(mut self, n: usize) -> Self {
         self.passage_chars = n;
         self
     }
 
     /// The query string.
+    ///
+    /// ```
+    /// let request = gazette::SearchRequest::new("sanctions AND iran").limit(3);
+    /// assert_eq!(request.query(), "sanctions AND iran");
+    /// ```
     pub fn query(&self) -> &str {
         &self.query
     }
 
     /// Runs the request.
+    ///
+    /// ```
+    /// # use gazette::{Document, Index, SearchRequest};
+    /// # let index = Index::create_in_ram()?;
+    /// # let mut w = index.writer()?;
+    /// # w.add(&Document::new("a", "Wheat exports", "Ukraine shipped more wheat."))?;
+    /// # w.add(&Document::new("b", "Steel tariffs", "New tariffs on steel."))?;
+    /// # w.commit()?;
+    /// // The index holds "a" ("Wheat exports") and "b" ("Steel tariffs").
+    /// let results = SearchRequest::new("steel").execute(&index)?;
+    /// assert_eq!((results.total, results.hits[0].id.as_str()), (1, "b"));
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn execute(&self, index: &Index) -> Result<SearchResults> {
         let fields = index.fields();
         // The text is parsed and compiled once; the facet counts reuse it with other filters.
@@ -402,6 +697,19 @@ impl SearchRequest {
 
 impl Index {
     /// Runs a search request.
+    ///
+    /// ```
+    /// # use gazette::{Document, Index, SearchRequest};
+    /// # let index = Index::create_in_ram()?;
+    /// # let mut w = index.writer()?;
+    /// # w.add(&Document::new("a", "Wheat exports", "Ukraine shipped more wheat."))?;
+    /// # w.add(&Document::new("b", "Steel tariffs", "New tariffs on steel."))?;
+    /// # w.commit()?;
+    /// // The index holds "a" ("Wheat exports") and "b" ("Steel tariffs").
+    /// let results = index.search(&SearchRequest::new("wheat"))?;
+    /// assert_eq!((results.total, results.hits[0].id.as_str()), (1, "a"));
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         request.execute(self)
     }
@@ -430,6 +738,22 @@ impl Index {
 
 /// The answer to a [`SearchRequest`]. Its JSON form is the `--json` output of
 /// `gazette search` (see the README for the schema).
+///
+/// ```
+/// # use gazette::{Document, Index, SearchRequest};
+/// # let index = Index::create_in_ram()?;
+/// # let mut w = index.writer()?;
+/// # w.add(&Document::new("a", "Wheat exports", "Ukraine shipped more wheat."))?;
+/// # w.add(&Document::new("b", "Steel tariffs", "New tariffs on steel."))?;
+/// # w.commit()?;
+/// // The index holds "a" ("Wheat exports") and "b" ("Steel tariffs").
+/// let results = index.search(&SearchRequest::new("*").offset(1))?;
+/// assert_eq!((results.total, results.offset, results.hits.len()), (2, 1, 1));
+/// let none = index.search(&SearchRequest::new("wheat tariffs"))?;
+/// assert_eq!(none.total, 0);
+/// assert_eq!(none.suggestions[0].query, "wheat OR tariffs");
+/// # Ok::<(), gazette::Error>(())
+/// ```
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResults {
     /// The query as given.
@@ -447,6 +771,22 @@ pub struct SearchResults {
 }
 
 /// One matching document.
+///
+/// ```
+/// # use gazette::{Document, Index, SearchRequest};
+/// # let index = Index::create_in_ram()?;
+/// # let mut w = index.writer()?;
+/// # w.add(&Document::new("a", "Wheat exports", "Ukraine shipped more wheat."))?;
+/// # w.add(&Document::new("b", "Steel tariffs", "New tariffs on steel."))?;
+/// # w.commit()?;
+/// // The index holds "a" ("Wheat exports") and "b" ("Steel tariffs").
+/// let hit = &index.search(&SearchRequest::new("wheat"))?.hits[0];
+/// assert_eq!((hit.rank, hit.id.as_str()), (1, "a"));
+/// assert_eq!(hit.title.render("[", "]"), "[Wheat] exports");
+/// assert_eq!(hit.passages[0].fragment.render("[", "]"), "Ukraine shipped more [wheat].");
+/// assert!(hit.score > 0.0 && hit.date.is_none());
+/// # Ok::<(), gazette::Error>(())
+/// ```
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
     /// 1-based rank in the whole result list.
