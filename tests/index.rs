@@ -366,3 +366,23 @@ fn a_streamed_file_cut_short_is_forgotten_and_indexed_by_the_next_run() {
     assert_eq!((r.added, r.documents_indexed), (1, 6000));
     assert_eq!(index.num_docs(), 6000);
 }
+
+/// Found while writing the API examples: an index in memory kept no manifest, so every run
+/// read and indexed every file again, and a deleted file kept its documents.
+#[test]
+fn an_index_in_memory_reindexes_incrementally_too() {
+    let corpus = tempfile::tempdir().unwrap();
+    write(corpus.path(), "a.txt", "Talks in Geneva\n\nTalks began.");
+    write(corpus.path(), "b.txt", "Grain deal\n\nUkraine shipped wheat.");
+    let index = Index::create_in_ram().unwrap();
+    let opts = ReindexOptions::new([corpus.path()]);
+    let r = index.reindex(&opts).unwrap();
+    assert_eq!((r.added, r.documents_indexed), (2, 2));
+    assert_eq!(index.manifest().unwrap().files.len(), 2);
+    let r = index.reindex(&opts).unwrap();
+    assert_eq!((r.added, r.unchanged, r.documents_indexed), (0, 2, 0));
+    fs::remove_file(corpus.path().join("b.txt")).unwrap();
+    let r = index.reindex(&opts).unwrap();
+    assert_eq!((r.removed, r.unchanged), (1, 1));
+    assert_eq!(index.num_docs(), 1);
+}

@@ -69,6 +69,8 @@ pub struct Index {
     dir: Option<PathBuf>,
     /// What facet counting learnt of the segments' values, for the next searches.
     facet_values: Arc<crate::query::facet_counter::ValueCache>,
+    /// The committed manifest of an index in memory, which has no directory to keep it in.
+    ram_manifest: std::sync::Mutex<Manifest>,
 }
 
 impl std::fmt::Debug for Index {
@@ -79,6 +81,13 @@ impl std::fmt::Debug for Index {
 
 impl Index {
     /// A new empty index in memory (for tests, examples and short-lived embedding).
+    ///
+    /// ```
+    /// let index = gazette::Index::create_in_ram()?;
+    /// assert_eq!(index.num_docs(), 0);
+    /// assert_eq!(index.dir(), None);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn create_in_ram() -> Result<Index> {
         let fields = Fields::new()?;
         let inner = tantivy::Index::create_in_ram(fields.schema().clone());
@@ -86,6 +95,15 @@ impl Index {
     }
 
     /// True when `dir` holds an index (of any schema version).
+    ///
+    /// ```
+    /// use gazette::Index;
+    /// let dir = tempfile::tempdir()?;
+    /// assert!(!Index::exists(dir.path()));
+    /// Index::create(dir.path())?;
+    /// assert!(Index::exists(dir.path()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn exists(dir: impl AsRef<Path>) -> bool {
         dir.as_ref().join("meta.json").is_file()
     }
@@ -94,6 +112,18 @@ impl Index {
     ///
     /// Fails with [`Error::IndexNotFound`] when there is none, and with
     /// [`Error::SchemaMismatch`] when it was built with another schema version.
+    ///
+    /// ```
+    /// use gazette::{Document, Error, Index};
+    /// let dir = tempfile::tempdir()?;
+    /// assert!(matches!(Index::open(dir.path()), Err(Error::IndexNotFound { .. })));
+    /// let index = Index::create(dir.path())?;
+    /// let mut w = index.writer()?;
+    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
+    /// w.commit()?;
+    /// assert_eq!(Index::open(dir.path())?.num_docs(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn open(dir: impl AsRef<Path>) -> Result<Index> {
         let dir = dir.as_ref();
         if !Index::exists(dir) {
@@ -114,6 +144,15 @@ impl Index {
     }
 
     /// Creates a new index in `dir` (created if needed); fails if one is already there.
+    ///
+    /// ```
+    /// use gazette::Index;
+    /// let dir = tempfile::tempdir()?;
+    /// let index = Index::create(dir.path().join("idx"))?;
+    /// assert_eq!(index.num_docs(), 0);
+    /// assert!(Index::create(dir.path().join("idx")).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn create(dir: impl AsRef<Path>) -> Result<Index> {
         let dir = dir.as_ref();
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -126,12 +165,36 @@ impl Index {
     }
 
     /// Opens the index in `dir`, creating it when there is none.
+    ///
+    /// ```
+    /// use gazette::{Document, Index};
+    /// let dir = tempfile::tempdir()?;
+    /// let index = Index::open_or_create(dir.path())?; // created
+    /// let mut w = index.writer()?;
+    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
+    /// w.commit()?;
+    /// assert_eq!(Index::open_or_create(dir.path())?.num_docs(), 1); // opened
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn open_or_create(dir: impl AsRef<Path>) -> Result<Index> {
         if Index::exists(&dir) { Index::open(dir) } else { Index::create(dir) }
     }
 
     /// Deletes the index in `dir` (only files an index holds) and creates an empty one: for
     /// `--full` rebuilds, including of an index with another schema version.
+    ///
+    /// ```
+    /// use gazette::{Document, Index};
+    /// let dir = tempfile::tempdir()?;
+    /// let index = Index::create(dir.path())?;
+    /// let mut w = index.writer()?;
+    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
+    /// w.commit()?;
+    /// w.finish()?; // releases the lock
+    /// drop(index);
+    /// assert_eq!(Index::recreate(dir.path())?.num_docs(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn recreate(dir: impl AsRef<Path>) -> Result<Index> {
         let dir = dir.as_ref();
         if Index::exists(dir) {
@@ -171,20 +234,60 @@ impl Index {
         // on its own; our own commits reload it explicitly, so tests see them at once.
         let policy = if dir.is_some() { ReloadPolicy::OnCommitWithDelay } else { ReloadPolicy::Manual };
         let reader = inner.reader_builder().reload_policy(policy).try_into()?;
-        Ok(Index { inner, reader, fields: Arc::new(fields), dir, facet_values: Default::default() })
+        Ok(Index {
+            inner,
+            reader,
+            fields: Arc::new(fields),
+            dir,
+            facet_values: Default::default(),
+            ram_manifest: Default::default(),
+        })
     }
 
     /// The directory of an on-disk index.
+    ///
+    /// ```
+    /// use gazette::Index;
+    /// let dir = tempfile::tempdir()?;
+    /// assert_eq!(Index::create(dir.path())?.dir(), Some(dir.path()));
+    /// assert_eq!(Index::create_in_ram()?.dir(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn dir(&self) -> Option<&Path> {
         self.dir.as_deref()
     }
 
     /// Number of live documents in the last loaded commit.
+    ///
+    /// ```
+    /// use gazette::{Document, Index};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer()?;
+    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
+    /// w.add(&Document::new("b", "Grain", "Ukraine shipped wheat."))?;
+    /// assert_eq!(index.num_docs(), 0); // not committed yet
+    /// w.commit()?;
+    /// assert_eq!(index.num_docs(), 2);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
     }
 
     /// Makes the latest commit (of this or another process) visible to searches now.
+    ///
+    /// ```
+    /// use gazette::{Document, Index};
+    /// let dir = tempfile::tempdir()?;
+    /// let writing = Index::create(dir.path())?;
+    /// let reading = Index::open(dir.path())?; // another handle, as in another process
+    /// let mut w = writing.writer()?;
+    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
+    /// w.commit()?;
+    /// reading.reload()?;
+    /// assert_eq!(reading.num_docs(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn reload(&self) -> Result<()> {
         Ok(self.reader.reload()?)
     }
@@ -192,6 +295,17 @@ impl Index {
     /// A writer with the default memory budget ([`WRITER_MEMORY_BYTES`]) and one indexing
     /// thread per core (at most 8). There is one writer per index at a time: a second one,
     /// in this process or another, fails with [`Error::IndexLocked`].
+    ///
+    /// ```
+    /// use gazette::{Document, Error, Index};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer()?;
+    /// assert!(matches!(index.writer(), Err(Error::IndexLocked { .. })));
+    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
+    /// w.commit()?;
+    /// assert_eq!(index.num_docs(), 1);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn writer(&self) -> Result<Writer<'_>> {
         self.writer_with(WRITER_MEMORY_BYTES, 0)
     }
@@ -199,6 +313,16 @@ impl Index {
     /// A writer with an explicit memory budget (bytes, all threads together) and number of
     /// indexing threads (0: one per core, at most 8). The budget is raised to tantivy's
     /// minimum of 15 MB per thread when lower.
+    ///
+    /// ```
+    /// use gazette::{Document, Index};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer_with(50 << 20, 1)?; // 50 MB, one thread
+    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
+    /// w.commit()?;
+    /// assert_eq!(index.num_docs(), 1);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn writer_with(&self, memory_bytes: usize, threads: usize) -> Result<Writer<'_>> {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
         let threads = if threads == 0 { cores.min(8) } else { threads };
@@ -221,8 +345,23 @@ impl Index {
     }
 
     /// The manifest of the last commit: which files the index holds documents of.
+    ///
+    /// ```
+    /// use gazette::{Index, ReindexOptions};
+    /// let (corpus, dir) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    /// std::fs::write(corpus.path().join("a.txt"), "Talks in Geneva\n\nTalks began.")?;
+    /// let index = Index::create(dir.path())?;
+    /// assert!(index.manifest()?.files.is_empty());
+    /// index.reindex(&ReindexOptions::new([corpus.path()]))?;
+    /// let files: Vec<_> = index.manifest()?.files.into_keys().collect();
+    /// assert_eq!(files, [corpus.path().canonicalize()?.join("a.txt")]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn manifest(&self) -> Result<Manifest> {
-        let (Some(dir), Some(stored)) = (&self.dir, self.payload()?.and_then(|p| p.manifest)) else {
+        let Some(dir) = &self.dir else {
+            return Ok(self.ram_manifest.lock().unwrap_or_else(|e| e.into_inner()).clone());
+        };
+        let Some(stored) = self.payload()?.and_then(|p| p.manifest) else {
             return Ok(Manifest::default());
         };
         Manifest::read(dir, &stored)
@@ -239,6 +378,17 @@ impl Index {
     }
 
     /// The stored document with this id.
+    ///
+    /// ```
+    /// use gazette::{Document, Error, Index};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer()?;
+    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
+    /// w.commit()?;
+    /// assert_eq!(index.get("a")?.title, "Talks");
+    /// assert!(matches!(index.get("b"), Err(Error::DocumentNotFound { .. })));
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn get(&self, id: &str) -> Result<Document> {
         let searcher = self.reader.searcher();
         let q = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
@@ -249,6 +399,18 @@ impl Index {
     }
 
     /// Statistics of the index as loaded now.
+    ///
+    /// ```
+    /// use gazette::{Document, Index};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer()?;
+    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
+    /// w.commit()?;
+    /// let stats = index.stats()?;
+    /// assert_eq!((stats.documents, stats.size_bytes), (1, 0)); // in RAM: no bytes on disk
+    /// assert_eq!(stats.schema_version, gazette::schema::version());
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn stats(&self) -> Result<IndexStats> {
         let searcher = self.reader.searcher();
         let size_bytes = match &self.dir {
@@ -328,6 +490,17 @@ pub struct IndexStats {
 }
 
 /// The one writer of an index. Changes become visible to searches at [`Writer::commit`].
+///
+/// ```
+/// use gazette::{Document, Index};
+/// let index = Index::create_in_ram()?;
+/// let mut w = index.writer()?;
+/// w.add(&Document::new("a", "Talks", "The talks began."))?;
+/// assert_eq!(index.num_docs(), 0);
+/// w.commit()?;
+/// assert_eq!(index.num_docs(), 1);
+/// # Ok::<(), gazette::Error>(())
+/// ```
 pub struct Writer<'a> {
     index: &'a Index,
     inner: IndexWriter,
@@ -342,6 +515,18 @@ pub struct Writer<'a> {
 
 impl Writer<'_> {
     /// Adds a document, replacing any document with the same id.
+    ///
+    /// ```
+    /// use gazette::{Document, Index};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer()?;
+    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
+    /// w.add(&Document::new("a", "Talks end", "The talks ended."))?; // replaces "a"
+    /// w.commit()?;
+    /// assert_eq!(index.num_docs(), 1);
+    /// assert_eq!(index.get("a")?.title, "Talks end");
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn add(&mut self, doc: &Document) -> Result<()> {
         let f = &self.index.fields;
         self.inner.delete_term(Term::from_field_text(f.id, &doc.id));
@@ -350,6 +535,19 @@ impl Writer<'_> {
     }
 
     /// Deletes the document with this id (if any).
+    ///
+    /// ```
+    /// use gazette::{Document, Index};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer()?;
+    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
+    /// w.add(&Document::new("b", "Grain", "Ukraine shipped wheat."))?;
+    /// w.commit()?;
+    /// w.delete("a");
+    /// w.commit()?;
+    /// assert_eq!((index.num_docs(), index.get("b")?.id.as_str()), (1, "b"));
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn delete(&mut self, id: &str) {
         self.inner.delete_term(Term::from_field_text(self.index.fields.id, id));
     }
@@ -360,6 +558,19 @@ impl Writer<'_> {
     }
 
     /// Deletes every document and forgets every file.
+    ///
+    /// ```
+    /// use gazette::{Document, Index};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer()?;
+    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
+    /// w.add(&Document::new("b", "Grain", "Ukraine shipped wheat."))?;
+    /// w.commit()?;
+    /// w.delete_all()?;
+    /// w.commit()?;
+    /// assert_eq!(index.num_docs(), 0);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn delete_all(&mut self) -> Result<()> {
         self.inner.delete_all_documents()?;
         self.manifest = Manifest::default();
@@ -401,6 +612,17 @@ impl Writer<'_> {
     }
 
     /// Commits: makes all changes durable and visible, together with the manifest.
+    ///
+    /// ```
+    /// use gazette::{Document, Index, SearchRequest};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer()?;
+    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
+    /// assert_eq!(index.search(&SearchRequest::new("talks"))?.total, 0);
+    /// w.commit()?;
+    /// assert_eq!(index.search(&SearchRequest::new("talks"))?.total, 1);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn commit(&mut self) -> Result<()> {
         let version = self.index.fields.spec.version;
         let mut prepared = self.inner.prepare_commit()?;
@@ -414,8 +636,10 @@ impl Writer<'_> {
         let payload = Payload { gazette_schema: version, manifest: stored.clone() };
         prepared.set_payload(&serde_json::to_string(&payload).expect("payload serializes"));
         prepared.commit()?;
-        if let (Some(dir), Some(stored)) = (&self.index.dir, &stored) {
-            Manifest::remove_others(dir, stored);
+        match (&self.index.dir, &stored) {
+            (Some(dir), Some(stored)) => Manifest::remove_others(dir, stored),
+            (None, _) => *self.index.ram_manifest.lock().unwrap_or_else(|e| e.into_inner()) = self.manifest.clone(),
+            (Some(_), None) => {}
         }
         self.stored = stored;
         self.changes.clear();
@@ -425,6 +649,19 @@ impl Writer<'_> {
     }
 
     /// Drops every change since the last commit.
+    ///
+    /// ```
+    /// use gazette::{Document, Index};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer()?;
+    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
+    /// w.rollback()?;
+    /// w.add(&Document::new("b", "Grain", "Ukraine shipped wheat."))?;
+    /// w.commit()?;
+    /// assert_eq!(index.num_docs(), 1);
+    /// assert!(index.get("a").is_err());
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn rollback(&mut self) -> Result<()> {
         self.inner.rollback()?;
         self.manifest = self.index.manifest()?;
@@ -445,6 +682,18 @@ impl Writer<'_> {
     }
 
     /// Waits for background merges to finish (call before the process exits).
+    ///
+    /// ```
+    /// use gazette::{Document, Index};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer()?;
+    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
+    /// w.commit()?;
+    /// w.finish()?;
+    /// assert_eq!(index.num_docs(), 1);
+    /// assert!(index.writer().is_ok()); // the lock is released
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
     pub fn finish(self) -> Result<()> {
         self.inner.wait_merging_threads()?;
         Ok(())
