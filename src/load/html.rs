@@ -26,7 +26,10 @@ static LD_JSON: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="applic
 static MAIN: LazyLock<[Selector; 4]> = LazyLock::new(|| [sel("article"), sel("main"), sel("[role=main]"), sel("body")]);
 
 pub(super) fn load(bytes: &[u8], ctx: &Ctx<'_>, loaded: &mut Loaded) {
-    let text = decode_html(bytes);
+    let (text, bad_utf8) = decode_html(bytes);
+    if let Some(byte) = bad_utf8 {
+        ctx.warn(loaded, None, FileProblem::InvalidUtf8 { byte });
+    }
     let lower_tail = text[ceil_boundary(&text, text.len().saturating_sub(4096))..].to_ascii_lowercase();
     let lower_head = text[..ceil_boundary(&text, 4096)].to_ascii_lowercase();
     if (lower_head.contains("<html") || lower_head.contains("<!doctype")) && !lower_tail.contains("</html") {
@@ -95,10 +98,12 @@ fn largest<'a>(page: &'a Html, selector: &Selector) -> Option<ElementRef<'a>> {
 }
 
 /// Charset from the BOM, then `<meta charset>` or `http-equiv`, then UTF-8 if valid, else
-/// Windows-1252 (what browsers assume for unlabelled Western pages).
-pub(crate) fn decode_html(bytes: &[u8]) -> String {
+/// Windows-1252 (what browsers assume for unlabelled Western pages). The second value is the
+/// offset of the first bad byte of a page that declared UTF-8 and is not: that page is broken
+/// and the user is told, while an unlabelled page in Windows-1252 is only old.
+fn decode_html(bytes: &[u8]) -> (String, Option<usize>) {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned();
+        return (enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned(), None);
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
     let declared = head.find("charset=").and_then(|i| {
@@ -107,16 +112,19 @@ pub(crate) fn decode_html(bytes: &[u8]) -> String {
         encoding_rs::Encoding::for_label(&rest.as_bytes()[..end])
     });
     match declared {
-        // A page that says UTF-8 but is not is decoded as Windows-1252 rather than mangled.
         // A declared UTF-16 (the bytes that declare it are ASCII, so it cannot be) and the
         // labels that decode to a single U+FFFD (ISO-2022-KR, ...) count as UTF-8, as in
         // browsers: decoding by them lost the whole page.
         Some(enc) if enc.output_encoding() != encoding_rs::UTF_8 => {
-            enc.decode_without_bom_handling(bytes).0.into_owned()
+            (enc.decode_without_bom_handling(bytes).0.into_owned(), None)
         }
+        // A page that says UTF-8 but is not is decoded as Windows-1252 rather than mangled.
         _ => match std::str::from_utf8(bytes) {
-            Ok(s) => s.to_string(),
-            Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+            Ok(s) => (s.to_string(), None),
+            Err(e) => (
+                encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+                declared.map(|_| e.valid_up_to()),
+            ),
         },
     }
 }
@@ -318,9 +326,17 @@ mod tests {
         let d = &load_one(&page).documents[0];
         assert_eq!(d.title, "Café \u{201c}talks\u{201d}");
         assert_eq!(d.body, "José Müller \u{2014} minister");
-        // Without a declaration the bytes are invalid UTF-8, so Windows-1252 is assumed.
+        // Without a declaration the bytes are invalid UTF-8, so Windows-1252 is assumed,
+        // silently: old pages were often unlabelled.
         let raw = b"<html><body><p>Jos\xe9</p></body></html>";
-        assert_eq!(load_one(raw).documents[0].body, "José");
+        let loaded = load_one(raw);
+        assert_eq!(loaded.documents[0].body, "José");
+        assert!(loaded.warnings.is_empty());
+        // Declared UTF-8 and not: the same text, and a warning naming the first bad byte.
+        let lying = b"<html><head><meta charset=\"utf-8\"></head><body><p>Jos\xe9</p></body></html>";
+        let loaded = load_one(lying);
+        assert_eq!(loaded.documents[0].body, "José");
+        assert_eq!(loaded.warnings[0].problem, FileProblem::InvalidUtf8 { byte: 53 });
     }
 
     #[test]
