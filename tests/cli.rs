@@ -230,7 +230,12 @@ fn facet_filters_facets_show_and_enrich_commands() {
         .code(0)
         .stdout(predicate::str::contains("China cyber attacks"))
         .stdout(predicate::str::contains("countries: "));
-    gazette(t.path()).args(["search", "cyber", "-i", "idx", "--country", "Atlantis"]).assert().code(1);
+    // A country no vocabulary knows could match nothing: an error naming it, exit code 2.
+    gazette(t.path()).args(["search", "cyber", "-i", "idx", "--country", "Chna"]).assert().code(2).stderr(
+        predicate::str::contains("invalid country \"Chna\"").and(predicate::str::contains("did you mean \"China\"?")),
+    );
+    // Known but absent from the results: no hits, exit code 1.
+    gazette(t.path()).args(["search", "cyber", "-i", "idx", "--country", "Fiji"]).assert().code(1);
     gazette(t.path())
         .args(["facets", "country", "-i", "idx", "-n", "3"])
         .assert()

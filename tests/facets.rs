@@ -41,8 +41,11 @@ fn filters_by_name_alias_region_and_path() {
     assert!(
         ids(&index, SearchRequest::new("*").topic("cybersecurity")).contains(&"china-cyber-attacks.txt".to_string())
     );
-    // An unknown value matches nothing rather than everything.
-    assert!(ids(&index, SearchRequest::new("*").country("Atlantis")).is_empty());
+    // An unknown country is an error, never a filter that lets everything through; an actor
+    // outside the gazetteer (actors are open-ended) matches nothing.
+    let err = index.search(&SearchRequest::new("*").country("Atlantis")).unwrap_err();
+    assert!(matches!(err, gazette::Error::InvalidArgument { what: "country", .. }), "{err}");
+    assert!(ids(&index, SearchRequest::new("*").actor("Jane Nobody")).is_empty());
 }
 
 #[test]

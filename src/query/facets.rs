@@ -280,12 +280,55 @@ pub(crate) fn resolve(field: FacetField, value: &str) -> Result<Vec<Facet>> {
                 }
             }
         }
+        // Countries and topics come only from the vocabularies: a value they do not know
+        // can match nothing, and is more likely a typo than a question.
+        if paths.is_empty() && field != FacetField::Actor {
+            return Err(unknown_value(field, value, v));
+        }
     }
     paths.sort();
     paths.dedup();
     // Ancestors win over their descendants.
     let facets: Vec<Facet> = paths.iter().filter_map(|p| Facet::from_text(p).ok()).collect();
     Ok(facets.iter().filter(|f| !facets.iter().any(|g| g != *f && g.is_prefix_of(f))).cloned().collect())
+}
+
+/// The error for a country or topic the vocabularies do not know, with the nearest known
+/// name when one is close.
+fn unknown_value(field: FacetField, value: &str, v: &Vocabulary) -> Error {
+    let names: Vec<&str> = match field {
+        FacetField::Country => {
+            v.countries.iter().flat_map(|c| [c.name.as_str(), c.region.as_str(), c.subregion.as_str()]).collect()
+        }
+        _ => v.topics.iter().map(|t| t.name.as_str()).chain(v.subtopics.iter().map(|s| s.name.as_str())).collect(),
+    };
+    let lower = value.to_lowercase();
+    let limit = (lower.chars().count() / 4).clamp(1, 3);
+    let nearest = names
+        .iter()
+        .map(|n| (crate::query::parse::edit_distance(&lower, &n.to_lowercase()), *n))
+        .filter(|(d, _)| *d <= limit)
+        .min();
+    let (kind, list) = match field {
+        FacetField::Country => ("a country, region or subregion", "`gazette facets country`"),
+        _ => ("a topic or subtopic", "`gazette facets topic`"),
+    };
+    // Else the names that contain the value as a word ("Korea": North Korea, South Korea).
+    let mut containing: Vec<&str> =
+        names.iter().copied().filter(|n| n.to_lowercase().split([' ', '-']).any(|w| w == lower)).collect();
+    containing.sort();
+    containing.dedup();
+    let quoted = |v: &[&str]| v.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(" or ");
+    let hint = match nearest {
+        Some((_, n)) => format!("; did you mean {n:?}?"),
+        None if !containing.is_empty() && containing.len() <= 3 => format!("; did you mean {}?", quoted(&containing)),
+        None => String::new(),
+    };
+    Error::InvalidArgument {
+        what: field.name(),
+        value: value.to_string(),
+        reason: format!("not {kind} of Gazette's vocabulary{hint} ({list} lists those in the index)"),
+    }
 }
 
 /// A query matching documents with any of `facets` in `field` (nothing when empty).
@@ -303,4 +346,33 @@ pub(crate) fn any_of(field: Field, facets: &[Facet]) -> Box<dyn Query> {
         return Box::new(tantivy::query::EmptyQuery);
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Values of the closed vocabularies resolve or fail with a hint; actors never fail.
+    #[test]
+    fn unknown_countries_and_topics_are_errors_with_a_hint() {
+        let cases: &[(FacetField, &str, Result<&str, &str>)] = &[
+            (FacetField::Country, "China", Ok("/Asia/Eastern Asia/China")),
+            (FacetField::Country, "prc", Ok("/Asia/Eastern Asia/China")),
+            (FacetField::Country, "Eastern Asia", Ok("/Asia/Eastern Asia")),
+            (FacetField::Country, "Chna", Err("did you mean \"China\"?")),
+            (FacetField::Country, "Korea", Err("did you mean \"North Korea\" or \"South Korea\"?")),
+            (FacetField::Country, "Narnia", Err("not a country, region or subregion of Gazette's vocabulary (")),
+            (FacetField::Topic, "cybersecurty", Err("did you mean \"cybersecurity\"?")),
+            (FacetField::Topic, "Defence", Err("did you mean \"Defense\"?")),
+            (FacetField::Topic, "Defense", Ok("/Defense")),
+            (FacetField::Actor, "Jane Nobody", Ok("/organization/Jane Nobody")),
+        ];
+        for (field, value, want) in cases {
+            match (resolve(*field, value), want) {
+                (Ok(facets), Ok(path)) => assert_eq!(facets[0].to_string(), *path, "{value}"),
+                (Err(e), Err(hint)) => assert!(e.to_string().contains(hint), "{value}: {e}"),
+                (got, want) => panic!("{value}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
 }
