@@ -235,7 +235,11 @@ fn facet_filters_facets_show_and_enrich_commands() {
         predicate::str::contains("invalid country \"Chna\"").and(predicate::str::contains("did you mean \"China\"?")),
     );
     // Known but absent from the results: no hits, exit code 1.
-    gazette(t.path()).args(["search", "cyber", "-i", "idx", "--country", "Fiji"]).assert().code(1);
+    gazette(t.path())
+        .args(["search", "cyber", "-i", "idx", "--country", "Fiji", "--country", "Chad", "--from", "2015"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("0 hits for \"cyber\" with country Fiji or Chad, from 2015\n"));
     gazette(t.path())
         .args(["facets", "country", "-i", "idx", "-n", "3"])
         .assert()

@@ -262,6 +262,14 @@ pub fn run() -> Result<Status> {
             if let Some(days) = recency {
                 request = request.recency(days);
             }
+            // The filters in words, for the closing line of the human output.
+            let mut filters: Vec<String> = [("country", &country), ("actor", &actor), ("topic", &topic)]
+                .into_iter()
+                .filter(|(_, values)| !values.is_empty())
+                .map(|(name, values)| format!("{name} {}", values.join(" or ")))
+                .collect();
+            filters.extend(from.iter().map(|f| format!("from {f}")));
+            filters.extend(to.iter().map(|t| format!("to {t}")));
             if let Some(from) = from {
                 request = request.from(from);
             }
@@ -286,7 +294,7 @@ pub fn run() -> Result<Status> {
                 }
                 (_, "csv") => print::search_csv(&mut out, &results)?,
                 (_, "html") => print::search_html(&mut out, &results)?,
-                _ => print::search(&mut out, &results, use_color(&color))?,
+                _ => print::search(&mut out, &results, &filters, use_color(&color))?,
             }
             if results.total > 0 { Status::Ok } else { Status::NotFound }
         }

@@ -24,7 +24,8 @@ fn short_path(p: &str) -> String {
     }
 }
 
-pub fn search(out: &mut impl Write, r: &SearchResults, color: bool) -> io::Result<()> {
+/// The hits, facet counts and a closing line naming the query and `filters` (in words).
+pub fn search(out: &mut impl Write, r: &SearchResults, filters: &[String], color: bool) -> io::Result<()> {
     let (b, d, z) = if color { (BOLD, DIM, RESET) } else { ("", "", "") };
     for hit in &r.hits {
         writeln!(out, "{b}{:>3}. {}{z}", hit.rank, hl(&hit.title, color, b))?;
@@ -68,7 +69,8 @@ pub fn search(out: &mut impl Write, r: &SearchResults, color: bool) -> io::Resul
         format!(", showing {}–{}", r.offset + 1, r.offset + r.hits.len())
     };
     let noun = if r.total == 1 { "hit" } else { "hits" };
-    writeln!(out, "{d}{} {noun} for {:?}{shown}{z}", r.total, r.query)?;
+    let with = if filters.is_empty() { String::new() } else { format!(" with {}", filters.join(", ")) };
+    writeln!(out, "{d}{} {noun} for {:?}{with}{shown}{z}", r.total, r.query)?;
     for s in &r.suggestions {
         writeln!(out, "try ({}): gazette search {} ({} hits)", s.how, shell_quote(&s.query), s.documents)?;
     }
