@@ -263,11 +263,12 @@ pub fn run() -> Result<Status> {
                 request = request.recency(days);
             }
             // The filters in words, for the closing line of the human output.
-            let mut filters: Vec<String> = [("country", &country), ("actor", &actor), ("topic", &topic)]
-                .into_iter()
-                .filter(|(_, values)| !values.is_empty())
-                .map(|(name, values)| format!("{name} {}", values.join(" or ")))
-                .collect();
+            let mut filters: Vec<String> =
+                [(FacetField::Country, &country), (FacetField::Actor, &actor), (FacetField::Topic, &topic)]
+                    .into_iter()
+                    .filter(|(_, values)| !values.is_empty())
+                    .map(|(field, values)| format!("{} {}", field.name(), values.join(" or ")))
+                    .collect();
             filters.extend(from.iter().map(|f| format!("from {f}")));
             filters.extend(to.iter().map(|t| format!("to {t}")));
             if let Some(from) = from {
