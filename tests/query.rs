@@ -275,6 +275,21 @@ fn explain_counts_each_clause_and_empty_results_suggest_a_looser_query() {
     assert_eq!((s.query.as_str(), s.documents), ("(grain OR steel) AND (NOT parliament)", 2));
     // A query with hits gets no suggestion.
     assert!(index.search(&SearchRequest::new("grain")).unwrap().suggestions.is_empty());
+    // A misspelled word: it alone becomes fuzzy, first; the other loosenings follow.
+    let cases: &[(&str, &[(&str, usize)])] = &[
+        ("graim", &[("graim~", 1)]),
+        ("tarifs steel", &[("tarifs~ AND steel", 1), ("tarifs OR steel", 1)]),
+        ("steel W/5 tarifs", &[("steel W/5 tarifs~", 1)]),
+        // An exclusion that matches nothing is not why there are no hits.
+        ("graim -chnia", &[("graim~ AND (NOT chnia)", 1)]),
+        ("zzqqxx", &[]),
+    ];
+    for (query, want) in cases {
+        let r = index.search(&SearchRequest::new(*query)).unwrap();
+        assert_eq!(r.total, 0, "{query}");
+        let got: Vec<(&str, usize)> = r.suggestions.iter().map(|s| (s.query.as_str(), s.documents)).collect();
+        assert_eq!(got, *want, "{query}");
+    }
 }
 
 #[test]

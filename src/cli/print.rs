@@ -72,7 +72,7 @@ pub fn search(out: &mut impl Write, r: &SearchResults, filters: &[String], color
     let with = if filters.is_empty() { String::new() } else { format!(" with {}", filters.join(", ")) };
     writeln!(out, "{d}{} {noun} for {:?}{with}{shown}{z}", r.total, r.query)?;
     for s in &r.suggestions {
-        writeln!(out, "try ({}): gazette search {} ({} hits)", s.how, shell_quote(&s.query), s.documents)?;
+        writeln!(out, "try ({}): gazette search {} ({})", s.how, shell_quote(&s.query), count(s.documents, "hit"))?;
     }
     Ok(())
 }

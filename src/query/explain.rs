@@ -7,7 +7,7 @@ use tantivy::collector::Count;
 
 use super::SearchRequest;
 use super::compile::Compiler;
-use super::parse::{Node, NodeKind};
+use super::parse::{Node, NodeKind, TermPattern};
 use crate::error::Result;
 use crate::index::Index;
 
@@ -58,9 +58,10 @@ impl SearchRequest {
         Ok(out)
     }
 
-    /// For a query with no hits, looser queries that have some, nearest first: each phrase
-    /// as words within 5 of each other, then AND as OR. Empty when the query has hits or
-    /// nothing looser helps.
+    /// For a query with no hits, looser queries that have some, nearest first: the words
+    /// that match nothing as fuzzy words (`word~`, for a misspelling), each phrase as words
+    /// within 5 of each other, then AND as OR. Empty when the query has hits or nothing
+    /// looser helps.
     pub fn relaxations(&self, index: &Index) -> Result<Vec<Relaxation>> {
         let tree = self.tree(index)?;
         let compiler = Compiler::new(index, &self.query);
@@ -75,6 +76,22 @@ impl SearchRequest {
             return Ok(Vec::new());
         }
         let mut out = Vec::new();
+        // A word the analyzer keeps but no document has is likely misspelled.
+        let unmatched = |node: &Node| match compiler.compile(node) {
+            Ok(Some(q)) => index.searcher().search(&*q, &Count).map(|n| n == 0).unwrap_or(false),
+            _ => false,
+        };
+        let fuzzy = fuzzy_unmatched(&tree, &unmatched);
+        if fuzzy != tree {
+            let n = count(&fuzzy)?;
+            if n > 0 {
+                out.push(Relaxation {
+                    query: fuzzy.to_string(),
+                    how: "words that match nothing, as fuzzy words".into(),
+                    documents: n,
+                });
+            }
+        }
         let phrases_loosened = loosen_phrases(&tree);
         if phrases_loosened != tree {
             let n = count(&phrases_loosened)?;
@@ -188,6 +205,36 @@ fn loosen_phrases(node: &Node) -> Node {
         NodeKind::Not(c) => NodeKind::Not(Box::new(loosen_phrases(c))),
         NodeKind::Required(c) => NodeKind::Required(Box::new(loosen_phrases(c))),
         NodeKind::Boost { node: c, factor } => NodeKind::Boost { node: Box::new(loosen_phrases(c)), factor: *factor },
+        other => other.clone(),
+    };
+    Node { kind, span: node.span.clone() }
+}
+
+/// Exact words for which `unmatched` holds as fuzzy words (`word~`: one or two edits, by
+/// length). Exclusions are left alone: a misspelled exclusion excludes nothing, and that is
+/// not why a query has no hits.
+fn fuzzy_unmatched(node: &Node, unmatched: &dyn Fn(&Node) -> bool) -> Node {
+    let fuzz = |c: &Node| fuzzy_unmatched(c, unmatched);
+    let kind = match &node.kind {
+        NodeKind::Term { field, text, pattern: TermPattern::Exact } if unmatched(node) => {
+            NodeKind::Term { field: field.clone(), text: text.clone(), pattern: TermPattern::Fuzzy(None) }
+        }
+        NodeKind::And(c) => NodeKind::And(c.iter().map(fuzz).collect()),
+        NodeKind::Or(c) => NodeKind::Or(c.iter().map(fuzz).collect()),
+        NodeKind::Required(c) => NodeKind::Required(Box::new(fuzz(c))),
+        NodeKind::Boost { node: c, factor } => NodeKind::Boost { node: Box::new(fuzz(c)), factor: *factor },
+        NodeKind::Near { left, right, distance, ordered } => NodeKind::Near {
+            left: Box::new(fuzz(left)),
+            right: Box::new(fuzz(right)),
+            distance: *distance,
+            ordered: *ordered,
+        },
+        NodeKind::Sentence { left, right } => {
+            NodeKind::Sentence { left: Box::new(fuzz(left)), right: Box::new(fuzz(right)) }
+        }
+        NodeKind::Paragraph { left, right } => {
+            NodeKind::Paragraph { left: Box::new(fuzz(left)), right: Box::new(fuzz(right)) }
+        }
         other => other.clone(),
     };
     Node { kind, span: node.span.clone() }
