@@ -75,39 +75,23 @@ impl SearchRequest {
         if count(&tree)? > 0 {
             return Ok(Vec::new());
         }
-        let mut out = Vec::new();
         // A word the analyzer keeps but no document has is likely misspelled.
         let unmatched = |node: &Node| match compiler.compile(node) {
             Ok(Some(q)) => index.searcher().search(&*q, &Count).map(|n| n == 0).unwrap_or(false),
             _ => false,
         };
-        let fuzzy = fuzzy_unmatched(&tree, &unmatched);
-        if fuzzy != tree {
-            let n = count(&fuzzy)?;
-            if n > 0 {
-                out.push(Relaxation {
-                    query: fuzzy.to_string(),
-                    how: "words that match nothing, as fuzzy words".into(),
-                    documents: n,
-                });
-            }
-        }
-        let phrases_loosened = loosen_phrases(&tree);
-        if phrases_loosened != tree {
-            let n = count(&phrases_loosened)?;
-            if n > 0 {
-                out.push(Relaxation {
-                    query: phrases_loosened.to_string(),
-                    how: "phrases as words within 5 of each other".into(),
-                    documents: n,
-                });
-            }
-        }
-        let any = and_to_or(&tree);
-        if any != tree {
-            let n = count(&any)?;
-            if n > 0 {
-                out.push(Relaxation { query: any.to_string(), how: "AND as OR".into(), documents: n });
+        let looser = [
+            (fuzzy_unmatched(&tree, &unmatched), "words that match nothing, as fuzzy words"),
+            (loosen_phrases(&tree), "phrases as words within 5 of each other"),
+            (and_to_or(&tree), "AND as OR"),
+        ];
+        let mut out = Vec::new();
+        for (node, how) in looser {
+            if node != tree {
+                let documents = count(&node)?;
+                if documents > 0 {
+                    out.push(Relaxation { query: node.to_string(), how: how.into(), documents });
+                }
             }
         }
         Ok(out)
