@@ -47,6 +47,7 @@ fn bad_inputs_are_warnings_and_the_rest_is_kept() {
         ),
         ("bad-date.md", &["Budget talks"], &[(None, |p| *p == FileProblem::UnknownDate("2016-13-45".into()))]),
         ("dates.jsonl", &["One", "Two", "Three"], &[(Some(2), |p| *p == FileProblem::UnknownDate("soon".into()))]),
+        ("empty-date.md", &["Budget talks"], &[]),
         ("utf16le.txt", &["Sanctions on Iran"], &[]),
         ("utf16be.json", &["Tariffs on steel"], &[]),
         ("utf16-memo", &["Memo without extension"], &[]),
