@@ -281,21 +281,22 @@ impl Ctx<'_> {
 /// when valid; else Windows-1252 with an [`FileProblem::InvalidUtf8`] warning: the text is
 /// kept, not dropped.
 fn decode_text(bytes: &[u8], path: &Path, warnings: &mut Vec<LoadWarning>) -> String {
-    if let Some((encoding, text, had_errors)) = decode_utf16(bytes) {
+    let text = if let Some((encoding, text, had_errors)) = decode_utf16(bytes) {
         if had_errors {
             warnings.push(LoadWarning::new(path, None, FileProblem::Malformed { encoding: encoding.name() }));
         }
-        return text.replace("\r\n", "\n");
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.replace("\r\n", "\n"),
-        Err(e) => {
-            warnings.push(LoadWarning::new(path, None, FileProblem::InvalidUtf8 { byte: e.valid_up_to() }));
-            let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            s.replace("\r\n", "\n")
+        Cow::Owned(text)
+    } else {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(e) => {
+                warnings.push(LoadWarning::new(path, None, FileProblem::InvalidUtf8 { byte: e.valid_up_to() }));
+                encoding_rs::WINDOWS_1252.decode(bytes).0
+            }
         }
-    }
+    };
+    text.replace("\r\n", "\n")
 }
 
 /// Whether a file starts with a UTF-16 byte-order mark. Such a file is read whole, not a line
@@ -303,16 +304,18 @@ fn decode_text(bytes: &[u8], path: &Path, warnings: &mut Vec<LoadWarning>) -> St
 pub(crate) fn starts_utf16(path: &Path) -> bool {
     let mut head = [0u8; 2];
     std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok()
-        && matches!(head, [0xFF, 0xFE] | [0xFE, 0xFF])
+        && utf16_bom(&head).is_some()
+}
+
+/// The UTF-16 encoding whose byte-order mark starts `bytes`, and the mark's length.
+fn utf16_bom(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, usize)> {
+    encoding_rs::Encoding::for_bom(bytes).filter(|(encoding, _)| *encoding != encoding_rs::UTF_8)
 }
 
 /// Bytes that start with a UTF-16 byte-order mark, decoded: the encoding, the text, and
 /// whether bad code units were replaced by U+FFFD.
 fn decode_utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, String, bool)> {
-    let (encoding, bom_len) = encoding_rs::Encoding::for_bom(bytes)?;
-    if encoding == encoding_rs::UTF_8 {
-        return None;
-    }
+    let (encoding, bom_len) = utf16_bom(bytes)?;
     let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
     Some((encoding, text.into_owned(), had_errors))
 }

@@ -65,21 +65,21 @@ impl SearchRequest {
     pub fn relaxations(&self, index: &Index) -> Result<Vec<Relaxation>> {
         let tree = self.tree(index)?;
         let compiler = Compiler::new(index, &self.query);
-        // A looser form the index cannot answer counts as no help.
-        let count = |node: &Node| -> Result<usize> {
+        // The documents a form matches; `None` when nothing of it is left to search (a stop
+        // word) or the index cannot answer it.
+        let hits = |node: &Node| -> Result<Option<usize>> {
             Ok(match compiler.compile(node) {
-                Ok(Some(q)) => index.searcher().search(&*q, &Count)?,
-                _ => 0,
+                Ok(Some(q)) => Some(index.searcher().search(&*q, &Count)?),
+                _ => None,
             })
         };
+        // A looser form the index cannot answer counts as no help.
+        let count = |node: &Node| -> Result<usize> { Ok(hits(node)?.unwrap_or(0)) };
         if count(&tree)? > 0 {
             return Ok(Vec::new());
         }
         // A word the analyzer keeps but no document has is likely misspelled.
-        let unmatched = |node: &Node| match compiler.compile(node) {
-            Ok(Some(q)) => index.searcher().search(&*q, &Count).map(|n| n == 0).unwrap_or(false),
-            _ => false,
-        };
+        let unmatched = |node: &Node| matches!(hits(node), Ok(Some(0)));
         let looser = [
             (fuzzy_unmatched(&tree, &unmatched), "words that match nothing, as fuzzy words"),
             (loosen_phrases(&tree), "phrases as words within 5 of each other"),
