@@ -1,14 +1,13 @@
 //! The normalized [`Document`]: what every loader produces and what the index stores.
 //!
-//! A document knows nothing of files formats or of tantivy. Its [`Document::id`] is the key
-//! under which it is replaced when indexed again.
+//! A document knows nothing of file formats, of tantivy, or of its facets: those are an
+//! [`crate::enrich::Enrichment`], a value of its own. Its [`Document::id`] is the key under
+//! which it is replaced when indexed again.
 
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-
-use crate::enrich::Enrichment;
 
 /// One news article, press release, briefing, speech or report.
 ///
@@ -43,8 +42,6 @@ pub struct Document {
     pub content_hash: String,
     /// Source fields that Gazette has no slot for, kept as they were.
     pub extra: serde_json::Map<String, serde_json::Value>,
-    /// Countries, actors and topics, filled by [`crate::enrich`].
-    pub enrichment: Enrichment,
 }
 
 impl Document {

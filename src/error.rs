@@ -101,9 +101,38 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
-    /// The run was interrupted before it finished.
-    #[error("interrupted")]
-    Interrupted,
+    /// A data file of a vocabulary folder of one's own is malformed.
+    #[error("{}: {reason}", path.display())]
+    VocabularyData {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The index was built with another vocabulary than the one given, or the copy of its
+    /// vocabulary that it keeps is missing or altered.
+    #[error(
+        "the index at {} was built with vocabulary {index}, not {given}; its facets come from its own vocabulary, so changing it means rebuilding the index",
+        dir.display()
+    )]
+    VocabularyMismatch {
+        /// The index directory (empty for an index in memory).
+        dir: PathBuf,
+        /// Fingerprint of the vocabulary the index was built with.
+        index: String,
+        /// Fingerprint of the vocabulary given or found.
+        given: String,
+    },
+    /// A country or topic that the index's vocabulary does not know.
+    #[error("invalid {} {value:?}: {reason}", field.name())]
+    UnknownFacetValue {
+        /// The facet field.
+        field: crate::facet::FacetField,
+        /// The value given.
+        value: String,
+        /// Why, with the nearest known value when one is close.
+        reason: String,
+    },
     /// An error inside tantivy.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),

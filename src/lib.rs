@@ -43,6 +43,7 @@
 
 #![deny(missing_docs)]
 
+pub mod date;
 pub mod document;
 pub mod enrich;
 pub mod error;
@@ -55,7 +56,9 @@ pub mod query;
 pub mod schema;
 
 pub use document::Document;
+pub use enrich::{Enriched, Enricher, Enrichment};
 pub use error::{Error, FileProblem, Result};
+pub use facet::{FacetField, Vocabulary};
 pub use highlight::{Highlighted, Passage};
 pub use index::{Index, IndexStats, ReindexOptions, ReindexReport, Writer};
 pub use query::{Hit, SearchRequest, SearchResults, Sort};

@@ -76,7 +76,7 @@ impl Score {
 #[test]
 fn facet_quality_against_hand_labels() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let e = Enricher::builtin().unwrap();
+    let e = &*Enricher::builtin().unwrap();
     let sets = [
         (root.join("tests/data/labelled"), root.join("tests/data/labelled/labels.toml")),
         (root.join("corpus-sample"), root.join("tests/data/corpus-sample-labels.toml")),
@@ -92,7 +92,7 @@ fn facet_quality_against_hand_labels() {
                 docs.get(&l.id).unwrap_or_else(|| panic!("no document {:?} in {}", l.id, folder.display()));
             n_docs += 1;
             let code_of = |name: &str| {
-                e.vocabulary().countries.iter().find(|c| c.name == name).map(|c| c.alpha2.clone()).unwrap()
+                e.vocabulary().countries().iter().find(|c| c.name == name).map(|c| c.alpha2.clone()).unwrap()
             };
             let got = [
                 en.countries.iter().filter(|c| c.central).map(|c| code_of(&c.name)).collect::<BTreeSet<_>>(),

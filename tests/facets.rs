@@ -1,6 +1,6 @@
 //! Facets in the index: filters by name, alias, region and path; counts; the query language.
 
-use gazette::query::FacetField;
+use gazette::FacetField;
 use gazette::{Index, ReindexOptions, SearchRequest};
 
 fn sample_index() -> Index {
@@ -44,7 +44,7 @@ fn filters_by_name_alias_region_and_path() {
     // An unknown country is an error, never a filter that lets everything through; an actor
     // outside the gazetteer (actors are open-ended) matches nothing.
     let err = index.search(&SearchRequest::new("*").country("Atlantis")).unwrap_err();
-    assert!(matches!(err, gazette::Error::InvalidArgument { what: "country", .. }), "{err}");
+    assert!(matches!(err, gazette::Error::UnknownFacetValue { field: FacetField::Country, .. }), "{err}");
     assert!(ids(&index, SearchRequest::new("*").actor("Jane Nobody")).is_empty());
 }
 
@@ -110,7 +110,7 @@ fn stored_enrichment_round_trips() {
     assert_eq!(central, ["China", "United States"]);
     let trudeau = doc.enrichment.persons.iter().find(|p| p.name == "Elizabeth Trudeau").unwrap();
     assert_eq!(trudeau.mentions[0].field.as_str(), "body");
-    assert_eq!(&doc.body[trudeau.mentions[0].offset..][..17], "Elizabeth Trudeau");
+    assert_eq!(&doc.document.body[trudeau.mentions[0].offset..][..17], "Elizabeth Trudeau");
     // Every mention, central or not, is searchable.
     let r = index.search(&SearchRequest::new("mention:\"voice of america\"")).unwrap();
     assert!(r.hits.iter().any(|h| h.id == "china-cyber-attacks.txt"));

@@ -130,7 +130,7 @@ fn documents_added_by_hand_are_replaced_by_id() {
     w.add(&Document::new("x", "Second version", "new text")).unwrap();
     w.commit().unwrap();
     assert_eq!(index.num_docs(), 1);
-    assert_eq!(index.get("x").unwrap().title, "Second version");
+    assert_eq!(index.get("x").unwrap().document.title, "Second version");
     w.delete("x");
     w.commit().unwrap();
     assert!(matches!(index.get("x"), Err(Error::DocumentNotFound { .. })));
@@ -282,7 +282,10 @@ fn big_json_lines_files_are_streamed_with_the_same_result() {
     assert_eq!(warn(&rs), warn(&rw));
     assert_eq!(warn(&rs)[0].0, Some(12));
     assert_eq!(ids(&streamed, "\"item 4999\""), ids(&whole, "\"item 4999\""));
-    assert_eq!(streamed.get("feed.jsonl#4000").unwrap().title, whole.get("feed.jsonl#4000").unwrap().title);
+    assert_eq!(
+        streamed.get("feed.jsonl#4000").unwrap().document.title,
+        whole.get("feed.jsonl#4000").unwrap().document.title
+    );
     let entry = |i: &Index| i.manifest().unwrap().files.into_values().next().unwrap();
     assert_eq!(entry(&streamed), entry(&whole));
     // The commits inside the file logged only the ids each added, then the whole entry.
@@ -314,7 +317,7 @@ fn a_big_utf16_json_lines_file_is_read_whole_not_streamed() {
     let r = index.reindex(&ReindexOptions { stream_above: 1, ..ReindexOptions::new([corpus.path()]) }).unwrap();
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     assert_eq!((r.added, r.documents_indexed), (1, 50));
-    assert_eq!(index.get("feed.jsonl#50").unwrap().body, "Talks in Genève, day 49.");
+    assert_eq!(index.get("feed.jsonl#50").unwrap().document.body, "Talks in Genève, day 49.");
 }
 
 #[test]
@@ -327,7 +330,7 @@ fn a_utf8_byte_order_mark_does_not_cost_a_streamed_file_its_first_record() {
         let index = Index::create(dir.path()).unwrap();
         let r = index.reindex(&ReindexOptions { stream_above, ..ReindexOptions::new([corpus.path()]) }).unwrap();
         assert!(r.warnings.is_empty(), "stream above {stream_above}: {:?}", r.warnings);
-        assert_eq!(index.get("feed.jsonl#1").unwrap().title, "T0");
+        assert_eq!(index.get("feed.jsonl#1").unwrap().document.title, "T0");
     }
 }
 

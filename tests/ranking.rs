@@ -52,7 +52,7 @@ fn baseline(index: &Index, queries: &[Query]) -> Vec<f64> {
     let mut w: tantivy::IndexWriter = t.writer(50_000_000).unwrap();
     let all = index.search(&SearchRequest::new("*").limit(10_000).passages(0)).unwrap();
     for hit in all.hits {
-        let d = index.get(&hit.id).unwrap();
+        let d = index.get(&hit.id).unwrap().document;
         w.add_document(tantivy::doc!(id => d.id.as_str(), title => d.title.as_str(), body => d.body.as_str())).unwrap();
     }
     w.commit().unwrap();

@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use gazette::query::{FacetField, Period};
+use gazette::FacetField;
+use gazette::query::Period;
 use gazette::{Index, ReindexOptions, SearchRequest, Sort};
 
 /// Exit statuses, as ripgrep has them.
@@ -272,10 +273,10 @@ pub fn run() -> Result<Status> {
             filters.extend(from.iter().map(|f| format!("from {f}")));
             filters.extend(to.iter().map(|t| format!("to {t}")));
             if let Some(from) = from {
-                request = request.from(from);
+                request = request.since(from);
             }
             if let Some(to) = to {
-                request = request.to(to);
+                request = request.until(to);
             }
             for (field, values) in
                 [(FacetField::Country, country), (FacetField::Actor, actor), (FacetField::Topic, topic)]

@@ -229,7 +229,8 @@ pub fn facet_tree(out: &mut impl Write, counts: &[gazette::query::FacetCount], l
 }
 
 /// One stored document with its facets and their evidence.
-pub fn show(out: &mut impl Write, doc: &gazette::Document) -> io::Result<()> {
+pub fn show(out: &mut impl Write, stored: &gazette::Enriched) -> io::Result<()> {
+    let doc = &stored.document;
     writeln!(out, "id:       {}", doc.id)?;
     writeln!(out, "title:    {}", doc.title)?;
     for (label, v) in [("dateline", &doc.dateline), ("source", &doc.source), ("url", &doc.url), ("author", &doc.author)]
@@ -244,7 +245,7 @@ pub fn show(out: &mut impl Write, doc: &gazette::Document) -> io::Result<()> {
     if let Some(p) = &doc.path {
         writeln!(out, "path:     {}", p.display())?;
     }
-    let e = &doc.enrichment;
+    let e = &stored.enrichment;
     for (label, list) in [("countries", &e.countries), ("persons", &e.persons), ("organizations", &e.organizations)] {
         writeln!(out, "{label}:")?;
         for x in list {

@@ -8,9 +8,9 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet, FxHashSet as HashSet};
 
-use super::vocab::Vocabulary;
 use super::{Entity, Mention, MentionField};
 use crate::facet;
+use crate::facet::Vocabulary;
 use crate::packed::WordMap;
 
 /// What a gazetteer pattern stands for.
@@ -270,12 +270,8 @@ impl EntityMatcher {
             gazetteer_surnames.entry(key.to_string()).and_modify(|e| *e = None).or_insert(Some(i));
         }
         EntityMatcher {
-            country_facets: v.countries.iter().map(|c| facet::path(&[&c.region, &c.subregion, &c.name])).collect(),
-            actor_facets: v
-                .actors
-                .iter()
-                .map(|a| facet::path(&[if a.is_person { "person" } else { "organization" }, &a.name]))
-                .collect(),
+            country_facets: v.countries.iter().map(facet::country).collect(),
+            actor_facets: v.actors.iter().map(facet::actor).collect(),
             gazetteer_surnames,
             ac,
             targets,
@@ -991,7 +987,7 @@ fn qualify_ministries(v: &Vocabulary, accs: &mut Accs) {
         let qualified = format!("{adj} {name}");
         let qualified = v.canonical_actor(&qualified).map(str::to_string).unwrap_or(qualified);
         let entry = accs.entry((Kind::Organization, qualified.clone())).or_default();
-        entry.facet = facet::path(&["organization", &qualified]);
+        entry.facet = facet::organization(&qualified);
         entry.spans.extend(acc.spans);
         entry.in_title |= acc.in_title;
         entry.in_lead |= acc.in_lead;
@@ -1132,7 +1128,7 @@ fn classify_run(
         }
         let acc = acc_mut(accs, Kind::Organization, &name);
         if acc.facet.is_empty() {
-            acc.facet = facet::path(&["organization", &name]);
+            acc.facet = facet::organization(&name);
         }
         acc.spans.push((start, end));
         return;
@@ -1197,7 +1193,7 @@ fn classify_run(
         let former = role_is_former(text, s);
         let acc = acc_mut(accs, Kind::Person, &name);
         if acc.facet.is_empty() {
-            acc.facet = facet::path(&["person", &name]);
+            acc.facet = facet::person(&name);
         }
         acc.spans.push((s, e));
         if role || appositive {

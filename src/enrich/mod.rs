@@ -16,16 +16,14 @@
 
 mod entities;
 mod topics;
-mod vocab;
 
-use std::sync::LazyLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
-pub use vocab::{Actor, Ambiguous, Country, TopicDef, Vocabulary};
-
 use crate::document::Document;
 use crate::error::Result;
+use crate::facet::{self, Vocabulary};
 
 /// The vocabularies compiled into matchers, built once and shared.
 ///
@@ -38,7 +36,7 @@ use crate::error::Result;
 /// # Ok::<(), gazette::Error>(())
 /// ```
 pub struct Enricher {
-    vocab: Vocabulary,
+    vocab: Arc<Vocabulary>,
     entities: entities::EntityMatcher,
     topics: topics::TopicMatcher,
 }
@@ -53,48 +51,63 @@ impl std::fmt::Debug for Enricher {
     }
 }
 
-static BUILTIN: LazyLock<std::result::Result<Enricher, String>> =
-    LazyLock::new(|| Vocabulary::shared().map(|v| Enricher::new(v.clone())).map_err(|e| e.to_string()));
-
 impl Enricher {
     /// Compiles a vocabulary.
     ///
     /// ```
-    /// use gazette::{Document, enrich::{Enricher, Vocabulary}};
-    /// let mut vocab = Vocabulary::builtin()?;
-    /// vocab.topics.clear(); // no topics: enrichment assigns none
-    /// vocab.subtopics.clear();
+    /// use gazette::{Document, enrich::Enricher, facet::Vocabulary};
+    /// // Freedonia and a topic, Statecraft (see tests/data/vocabulary/README.md).
+    /// let vocab = Vocabulary::from_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vocabulary"))?;
     /// let enricher = Enricher::new(vocab);
-    /// let e = enricher.enrich(&Document::new("x", "Cyber attacks", "China opposes cyber attacks, Xi said."));
-    /// assert!(e.topics.is_empty());
-    /// assert!(e.countries.iter().any(|c| c.name == "China"));
+    /// let e = enricher.enrich(&Document::new("x", "Freedonia recalls ambassador",
+    ///     "Freedonia recalled its ambassador after China and Sylvania broke off peace talks."));
+    /// assert_eq!(e.countries[0].facet, "/Europe/Marxian Europe/Freedonia");
+    /// assert!(e.countries.iter().all(|c| c.name != "China")); // not in this vocabulary
+    /// assert_eq!(e.topics[0].name, "Statecraft");
     /// # Ok::<(), gazette::Error>(())
     /// ```
     pub fn new(vocab: Vocabulary) -> Enricher {
+        Enricher::from_shared(Arc::new(vocab))
+    }
+
+    /// Compiles a vocabulary that is also used elsewhere (an index's).
+    pub(crate) fn from_shared(vocab: Arc<Vocabulary>) -> Enricher {
         Enricher { entities: entities::EntityMatcher::new(&vocab), topics: topics::TopicMatcher::new(&vocab), vocab }
     }
 
-    /// The enricher of the built-in vocabularies, compiled on first use, once per process.
+    /// The enricher of the built-in vocabularies. Compiling it takes a while, so it is
+    /// compiled once per process, on first use, and shared: the vocabulary is compiled into
+    /// the binary and never changes, so sharing it hides no state.
     ///
     /// ```
     /// use gazette::enrich::Enricher;
     /// let enricher = Enricher::builtin()?;
-    /// assert!(std::ptr::eq(enricher, Enricher::builtin()?)); // the same one every time
+    /// assert!(std::sync::Arc::ptr_eq(&enricher, &Enricher::builtin()?)); // the same one every time
     /// # Ok::<(), gazette::Error>(())
     /// ```
-    pub fn builtin() -> Result<&'static Enricher> {
-        BUILTIN.as_ref().map_err(|reason| crate::Error::SchemaData { file: "vocabularies", reason: reason.clone() })
+    pub fn builtin() -> Result<Arc<Enricher>> {
+        static BUILTIN: OnceLock<std::result::Result<Arc<Enricher>, String>> = OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                Vocabulary::builtin_shared().map(|v| Arc::new(Enricher::from_shared(v))).map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(|reason| crate::Error::SchemaData { file: "vocabularies", reason })
     }
 
     /// The vocabulary this enricher was built from.
     ///
     /// ```
-    /// let vocab = gazette::enrich::Enricher::builtin()?.vocabulary();
-    /// assert_eq!(vocab.country("CN").map(|c| c.name.as_str()), Some("China"));
+    /// let enricher = gazette::enrich::Enricher::builtin()?;
+    /// assert_eq!(enricher.vocabulary().country("CN").map(|c| c.name.as_str()), Some("China"));
     /// # Ok::<(), gazette::Error>(())
     /// ```
     pub fn vocabulary(&self) -> &Vocabulary {
         &self.vocab
+    }
+
+    pub(crate) fn vocabulary_arc(&self) -> Arc<Vocabulary> {
+        self.vocab.clone()
     }
 
     /// Countries, persons, organizations and topics of a document.
@@ -278,10 +291,10 @@ impl Enrichment {
         let mut out = Vec::new();
         for t in &self.topics {
             if t.subtopics.is_empty() {
-                out.push(crate::facet::path(&[&t.name]));
+                out.push(facet::topic(&t.name, None));
             }
             for s in &t.subtopics {
-                out.push(crate::facet::path(&[&t.name, s]));
+                out.push(facet::topic(&t.name, Some(s)));
             }
         }
         out
@@ -303,18 +316,38 @@ impl Enrichment {
     }
 }
 
-/// Fills [`crate::Document::enrichment`] using the built-in vocabularies (a no-op if they
-/// failed to compile, which the tests of this crate rule out).
+/// A document with its enrichment: what an index stores of each document, and what
+/// [`crate::Index::get`] gives back. Serialized as the document's fields followed by
+/// `enrichment`.
 ///
 /// ```
-/// use gazette::{Document, enrich::enrich_document};
-/// let mut doc = Document::new("x", "Kerry in Beijing", "BEIJING — John Kerry met Chinese officials.");
-/// assert!(doc.enrichment.countries.is_empty());
-/// enrich_document(&mut doc);
-/// assert!(doc.enrichment.country_facets().any(|f| f == "/Asia/Eastern Asia/China"));
+/// use gazette::{Document, enrich::{Enriched, Enricher}};
+/// let doc = Document::new("x", "Kerry in Beijing", "BEIJING — John Kerry met Chinese officials.");
+/// let pair = Enriched::new(doc, &*Enricher::builtin()?);
+/// assert!(pair.enrichment.country_facets().any(|f| f == "/Asia/Eastern Asia/China"));
+/// assert_eq!(pair.document.id, "x");
+/// # Ok::<(), gazette::Error>(())
 /// ```
-pub fn enrich_document(doc: &mut Document) {
-    if let Ok(e) = Enricher::builtin() {
-        doc.enrichment = e.enrich(doc);
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Enriched {
+    /// The document as the loader made it.
+    #[serde(flatten)]
+    pub document: Document,
+    /// Its countries, actors and topics.
+    pub enrichment: Enrichment,
+}
+
+impl Enriched {
+    /// `document` enriched by `enricher`.
+    ///
+    /// ```
+    /// use gazette::{Document, enrich::{Enriched, Enricher}};
+    /// let pair = Enriched::new(Document::new("w", "Grain", "Ukraine shipped wheat."), &*Enricher::builtin()?);
+    /// assert_eq!(pair.enrichment.countries[0].name, "Ukraine");
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
+    pub fn new(document: Document, enricher: &Enricher) -> Enriched {
+        let enrichment = enricher.enrich(&document);
+        Enriched { document, enrichment }
     }
 }

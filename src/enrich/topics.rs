@@ -9,7 +9,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::TopicAssignment;
-use super::vocab::Vocabulary;
+use crate::facet::Vocabulary;
 use crate::packed::WordMap;
 
 /// At most this many major topics per document.

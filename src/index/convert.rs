@@ -8,10 +8,10 @@ use tantivy::TantivyDocument;
 use tantivy::schema::{Facet, OwnedValue, Value};
 
 use crate::document::Document;
-use crate::enrich::{Enrichment, Entity, Mention, MentionField, TopicAssignment};
+use crate::enrich::{Enriched, Enrichment, Entity, Mention, MentionField, TopicAssignment};
 use crate::schema::Fields;
 
-pub(crate) fn to_tantivy(f: &Fields, doc: &Document) -> TantivyDocument {
+pub(crate) fn to_tantivy(f: &Fields, doc: &Document, e: &Enrichment) -> TantivyDocument {
     let mut t = TantivyDocument::default();
     t.add_text(f.id, &doc.id);
     if let Some(p) = &doc.path {
@@ -34,7 +34,6 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Document) -> TantivyDocument {
     if !doc.extra.is_empty() {
         t.add_field_value(f.extra, &OwnedValue::from(serde_json::Value::Object(doc.extra.clone())));
     }
-    let e = &doc.enrichment;
     for facet in e.country_facets() {
         t.add_facet(f.country, Facet::from_text(facet).unwrap_or_else(|_| Facet::root()));
     }
@@ -60,7 +59,7 @@ pub(crate) fn stored_date(f: &Fields, t: &TantivyDocument) -> Option<chrono::Dat
         .and_then(|d| Utc.timestamp_opt(d.into_timestamp_secs(), 0).single())
 }
 
-pub(crate) fn from_tantivy(f: &Fields, t: &TantivyDocument) -> Document {
+pub(crate) fn from_tantivy(f: &Fields, t: &TantivyDocument) -> Enriched {
     let text = |field| t.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
     let mut doc = Document {
         id: text(f.id).unwrap_or_default(),
@@ -80,10 +79,12 @@ pub(crate) fn from_tantivy(f: &Fields, t: &TantivyDocument) -> Document {
     {
         doc.extra = map;
     }
-    if let Some(json) = t.get_first(f.enrichment).and_then(|v| v.as_str()) {
-        doc.enrichment = enrichment_from_stored(json, &doc).unwrap_or_default();
-    }
-    doc
+    let enrichment = t
+        .get_first(f.enrichment)
+        .and_then(|v| v.as_str())
+        .and_then(|json| enrichment_from_stored(json, &doc))
+        .unwrap_or_default();
+    Enriched { document: doc, enrichment }
 }
 
 /// The enrichment as stored: compact JSON in which a mention is three numbers (field, byte
@@ -226,12 +227,12 @@ mod tests {
         for dir in ["corpus-sample", "tests/data/loader"] {
             for file in crate::load::walk(&root.join(dir), &Default::default()).files {
                 let Ok(loaded) = crate::load::load_file(&file.path, "x") else { continue };
-                for mut doc in loaded.documents {
-                    doc.enrichment = enricher.enrich(&doc);
-                    let back = from_tantivy(&fields, &to_tantivy(&fields, &doc));
-                    assert_eq!(back.enrichment, doc.enrichment, "{}", file.path.display());
+                for doc in loaded.documents {
+                    let enrichment = enricher.enrich(&doc);
+                    let back = from_tantivy(&fields, &to_tantivy(&fields, &doc, &enrichment));
+                    assert_eq!(back.enrichment, enrichment, "{}", file.path.display());
                     checked += 1;
-                    mentions += doc.enrichment.countries.iter().map(|e| e.mentions.len()).sum::<usize>();
+                    mentions += enrichment.countries.iter().map(|e| e.mentions.len()).sum::<usize>();
                 }
             }
         }

@@ -13,7 +13,7 @@ mod reindex;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
@@ -25,7 +25,10 @@ pub use manifest::{FileEntry, Manifest};
 pub use reindex::{FileFailure, Plan, Progress, ProgressFn, ReindexOptions, ReindexReport};
 
 use crate::document::Document;
+use crate::enrich::{Enriched, Enricher, Enrichment};
 use crate::error::{Error, Result};
+use crate::facet::Vocabulary;
+use crate::facet::cache::ValueCache;
 use crate::schema::{self, Fields};
 
 /// Default memory budget of the writer, all indexing threads together.
@@ -38,12 +41,107 @@ const MIN_MEMORY_PER_THREAD_BYTES: usize = 15 * 1024 * 1024;
 
 const LAST_RUN_FILE: &str = "gazette-last-run.json";
 
+/// The folder of an index that holds a copy of the data files of its vocabulary.
+const VOCABULARY_DIR: &str = "gazette-vocabulary";
+
 /// What Gazette records in each commit.
 #[derive(Debug, Serialize, Deserialize)]
 struct Payload {
     gazette_schema: u32,
     #[serde(default)]
     manifest: Option<manifest::Stored>,
+    /// The fingerprint of the vocabulary the index was built with; none in indexes made
+    /// before vocabularies were recorded, which were all built with the built-in one.
+    #[serde(default)]
+    vocabulary: Option<String>,
+}
+
+/// The vocabulary of an index, read and compiled when first needed: a search without facet
+/// filters needs neither, and compiling the matchers is only for writing.
+struct IndexVocabulary {
+    fingerprint: String,
+    /// Where it comes from when not yet read.
+    source: VocabularySource,
+    parsed: OnceLock<Arc<Vocabulary>>,
+    compiled: OnceLock<Arc<Enricher>>,
+}
+
+enum VocabularySource {
+    /// The vocabulary compiled into Gazette.
+    Builtin,
+    /// The copy an index on disk keeps of a vocabulary of one's own.
+    Dir(PathBuf),
+    /// Given when the index was created or opened.
+    Given,
+}
+
+impl IndexVocabulary {
+    fn builtin() -> IndexVocabulary {
+        IndexVocabulary {
+            fingerprint: Vocabulary::builtin_fingerprint().to_string(),
+            source: VocabularySource::Builtin,
+            parsed: OnceLock::new(),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn given(enricher: Arc<Enricher>) -> IndexVocabulary {
+        let v = IndexVocabulary {
+            fingerprint: enricher.vocabulary().fingerprint(),
+            source: VocabularySource::Given,
+            parsed: OnceLock::new(),
+            compiled: OnceLock::new(),
+        };
+        let _ = v.parsed.set(enricher.vocabulary_arc());
+        let _ = v.compiled.set(enricher);
+        v
+    }
+
+    /// The vocabulary recorded in the commit of the index in `dir`.
+    fn recorded(dir: &Path, fingerprint: Option<String>) -> IndexVocabulary {
+        match fingerprint {
+            Some(f) if f != Vocabulary::builtin_fingerprint() => IndexVocabulary {
+                fingerprint: f,
+                source: VocabularySource::Dir(dir.join(VOCABULARY_DIR)),
+                parsed: OnceLock::new(),
+                compiled: OnceLock::new(),
+            },
+            _ => IndexVocabulary::builtin(),
+        }
+    }
+
+    fn vocabulary(&self) -> Result<Arc<Vocabulary>> {
+        if let Some(v) = self.parsed.get() {
+            return Ok(v.clone());
+        }
+        let v = match &self.source {
+            VocabularySource::Builtin => Vocabulary::builtin_shared()?,
+            VocabularySource::Dir(dir) => {
+                let v = Vocabulary::from_dir(dir)?;
+                if v.fingerprint() != self.fingerprint {
+                    return Err(Error::VocabularyMismatch {
+                        dir: dir.parent().map(Path::to_path_buf).unwrap_or_default(),
+                        index: self.fingerprint.clone(),
+                        given: v.fingerprint(),
+                    });
+                }
+                Arc::new(v)
+            }
+            VocabularySource::Given => unreachable!("a given vocabulary is set when the index is made"),
+        };
+        Ok(self.parsed.get_or_init(|| v).clone())
+    }
+
+    fn enricher(&self) -> Result<Arc<Enricher>> {
+        if let Some(e) = self.compiled.get() {
+            return Ok(e.clone());
+        }
+        let e = match self.source {
+            VocabularySource::Builtin => Enricher::builtin()?,
+            _ => Arc::new(Enricher::from_shared(self.vocabulary()?)),
+        };
+        Ok(self.compiled.get_or_init(|| e).clone())
+    }
 }
 
 /// The log may grow to this many bytes, or the snapshot's size if larger, before a commit
@@ -68,9 +166,11 @@ pub struct Index {
     fields: Arc<Fields>,
     dir: Option<PathBuf>,
     /// What facet counting learnt of the segments' values, for the next searches.
-    facet_values: Arc<crate::query::facet_counter::ValueCache>,
+    facet_values: Arc<ValueCache>,
     /// The committed manifest of an index in memory, which has no directory to keep it in.
     ram_manifest: std::sync::Mutex<Manifest>,
+    /// The vocabulary that enriches its documents and resolves its facet values.
+    vocabulary: IndexVocabulary,
 }
 
 impl std::fmt::Debug for Index {
@@ -91,7 +191,29 @@ impl Index {
     pub fn create_in_ram() -> Result<Index> {
         let fields = Fields::new()?;
         let inner = tantivy::Index::create_in_ram(fields.schema().clone());
-        Index::wrap(inner, fields, None)
+        Index::wrap(inner, fields, None, IndexVocabulary::builtin())
+    }
+
+    /// A new empty index in memory whose documents are enriched, and whose facet values are
+    /// resolved, with `enricher`'s vocabulary.
+    ///
+    /// ```
+    /// use gazette::{Document, Index, SearchRequest, enrich::Enricher, facet::Vocabulary};
+    /// // Freedonia and a topic, Statecraft (see tests/data/vocabulary/README.md).
+    /// let vocab = Vocabulary::from_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vocabulary"))?;
+    /// let index = Index::create_in_ram_with(Enricher::new(vocab))?;
+    /// let mut w = index.writer()?;
+    /// w.add(&Document::new("a", "Freedonian diplomacy", "Freedonia recalled its ambassador."))?;
+    /// w.commit()?;
+    /// assert_eq!(index.search(&SearchRequest::new("*").country("Freedonia"))?.total, 1);
+    /// // "Defense" is a built-in topic, not one of this index's vocabulary.
+    /// assert!(index.search(&SearchRequest::new("*").topic("Defense")).is_err());
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
+    pub fn create_in_ram_with(enricher: impl Into<Arc<Enricher>>) -> Result<Index> {
+        let fields = Fields::new()?;
+        let inner = tantivy::Index::create_in_ram(fields.schema().clone());
+        Index::wrap(inner, fields, None, IndexVocabulary::given(enricher.into()))
     }
 
     /// True when `dir` holds an index (of any schema version).
@@ -131,16 +253,41 @@ impl Index {
         }
         let fields = Fields::new()?;
         let inner = tantivy::Index::open_in_dir(dir)?;
-        let found = inner
-            .load_metas()?
-            .payload
-            .and_then(|p| serde_json::from_str::<Payload>(&p).ok())
-            .map(|p| p.gazette_schema)
-            .unwrap_or(0);
+        let payload = inner.load_metas()?.payload.and_then(|p| serde_json::from_str::<Payload>(&p).ok());
+        let found = payload.as_ref().map(|p| p.gazette_schema).unwrap_or(0);
         if found != fields.spec.version || inner.schema() != *fields.schema() {
             return Err(Error::SchemaMismatch { dir: dir.to_path_buf(), found, expected: fields.spec.version });
         }
-        Index::wrap(inner, fields, Some(dir.to_path_buf()))
+        let vocabulary = IndexVocabulary::recorded(dir, payload.and_then(|p| p.vocabulary));
+        Index::wrap(inner, fields, Some(dir.to_path_buf()), vocabulary)
+    }
+
+    /// Opens the index in `dir`, checking that it was built with `enricher`'s vocabulary
+    /// ([`Error::VocabularyMismatch`] if not), and uses that enricher for what it adds.
+    ///
+    /// ```
+    /// use gazette::{Error, Index, enrich::Enricher, facet::Vocabulary};
+    /// let dir = tempfile::tempdir()?;
+    /// Index::create(dir.path())?; // the built-in vocabulary
+    /// assert!(Index::open_with(dir.path(), Enricher::builtin()?).is_ok());
+    /// let other = Vocabulary::from_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vocabulary"))?;
+    /// let err = Index::open_with(dir.path(), Enricher::new(other)).unwrap_err();
+    /// assert!(matches!(err, Error::VocabularyMismatch { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open_with(dir: impl AsRef<Path>, enricher: impl Into<Arc<Enricher>>) -> Result<Index> {
+        let mut index = Index::open(dir)?;
+        let enricher = enricher.into();
+        let given = enricher.vocabulary().fingerprint();
+        if given != index.vocabulary.fingerprint {
+            return Err(Error::VocabularyMismatch {
+                dir: index.dir.clone().unwrap_or_default(),
+                index: index.vocabulary.fingerprint.clone(),
+                given,
+            });
+        }
+        index.vocabulary = IndexVocabulary::given(enricher);
+        Ok(index)
     }
 
     /// Creates a new index in `dir` (created if needed); fails if one is already there.
@@ -154,12 +301,34 @@ impl Index {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn create(dir: impl AsRef<Path>) -> Result<Index> {
-        let dir = dir.as_ref();
+        Index::create_as(dir.as_ref(), IndexVocabulary::builtin())
+    }
+
+    /// Creates a new index in `dir` whose documents are enriched, and whose facet values are
+    /// resolved, with `enricher`'s vocabulary. The index keeps a copy of the vocabulary's
+    /// files, so that it opens later with the same vocabulary ([`Index::open`]).
+    ///
+    /// ```
+    /// use gazette::{Index, enrich::Enricher, facet::Vocabulary};
+    /// let dir = tempfile::tempdir()?;
+    /// let vocab = Vocabulary::from_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vocabulary"))?;
+    /// let fingerprint = vocab.fingerprint();
+    /// Index::create_with(dir.path(), Enricher::new(vocab))?;
+    /// let reopened = Index::open(dir.path())?;
+    /// assert_eq!(reopened.vocabulary()?.fingerprint(), fingerprint);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn create_with(dir: impl AsRef<Path>, enricher: impl Into<Arc<Enricher>>) -> Result<Index> {
+        Index::create_as(dir.as_ref(), IndexVocabulary::given(enricher.into()))
+    }
+
+    fn create_as(dir: &Path, vocabulary: IndexVocabulary) -> Result<Index> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let fields = Fields::new()?;
         let inner = tantivy::Index::create_in_dir(dir, fields.schema().clone())?;
-        let index = Index::wrap(inner, fields, Some(dir.to_path_buf()))?;
-        // An initial commit records the schema version, so that even an empty index opens.
+        let index = Index::wrap(inner, fields, Some(dir.to_path_buf()), vocabulary)?;
+        // An initial commit records the schema version and the vocabulary, so that even an
+        // empty index opens.
         index.writer()?.commit()?;
         Ok(index)
     }
@@ -180,6 +349,19 @@ impl Index {
         if Index::exists(&dir) { Index::open(dir) } else { Index::create(dir) }
     }
 
+    /// [`Index::open_with`] when `dir` holds an index, else [`Index::create_with`].
+    ///
+    /// ```
+    /// use gazette::{Index, enrich::Enricher};
+    /// let dir = tempfile::tempdir()?;
+    /// Index::open_or_create_with(dir.path(), Enricher::builtin()?)?; // created
+    /// Index::open_or_create_with(dir.path(), Enricher::builtin()?)?; // opened
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open_or_create_with(dir: impl AsRef<Path>, enricher: impl Into<Arc<Enricher>>) -> Result<Index> {
+        if Index::exists(&dir) { Index::open_with(dir, enricher) } else { Index::create_with(dir, enricher) }
+    }
+
     /// Deletes the index in `dir` (only files an index holds) and creates an empty one: for
     /// `--full` rebuilds, including of an index with another schema version.
     ///
@@ -196,7 +378,27 @@ impl Index {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn recreate(dir: impl AsRef<Path>) -> Result<Index> {
-        let dir = dir.as_ref();
+        Index::recreate_as(dir.as_ref(), IndexVocabulary::builtin())
+    }
+
+    /// [`Index::recreate`] with a vocabulary of one's own (see [`Index::create_with`]): the
+    /// way to change the vocabulary of an index.
+    ///
+    /// ```
+    /// use gazette::{Index, enrich::Enricher, facet::Vocabulary};
+    /// let dir = tempfile::tempdir()?;
+    /// drop(Index::create(dir.path())?);
+    /// let vocab = Vocabulary::from_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vocabulary"))?;
+    /// let fingerprint = vocab.fingerprint();
+    /// Index::recreate_with(dir.path(), Enricher::new(vocab))?;
+    /// assert_eq!(Index::open(dir.path())?.vocabulary()?.fingerprint(), fingerprint);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn recreate_with(dir: impl AsRef<Path>, enricher: impl Into<Arc<Enricher>>) -> Result<Index> {
+        Index::recreate_as(dir.as_ref(), IndexVocabulary::given(enricher.into()))
+    }
+
+    fn recreate_as(dir: &Path, vocabulary: IndexVocabulary) -> Result<Index> {
         if Index::exists(dir) {
             // Taking the lock first means a running writer is never pulled from under.
             if dir.join(".tantivy-writer.lock").exists()
@@ -224,11 +426,15 @@ impl Index {
                     std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
                 }
             }
+            let vocabulary = dir.join(VOCABULARY_DIR);
+            if vocabulary.is_dir() {
+                std::fs::remove_dir_all(&vocabulary).map_err(|e| Error::io(vocabulary, e))?;
+            }
         }
-        Index::create(dir)
+        Index::create_as(dir, vocabulary)
     }
 
-    fn wrap(inner: tantivy::Index, fields: Fields, dir: Option<PathBuf>) -> Result<Index> {
+    fn wrap(inner: tantivy::Index, fields: Fields, dir: Option<PathBuf>, vocabulary: IndexVocabulary) -> Result<Index> {
         schema::register_analyzers(inner.tokenizers());
         // On disk, the reader follows commits made by other processes (a nightly reindex)
         // on its own; our own commits reload it explicitly, so tests see them at once.
@@ -241,7 +447,34 @@ impl Index {
             dir,
             facet_values: Default::default(),
             ram_manifest: Default::default(),
+            vocabulary,
         })
+    }
+
+    /// The vocabulary of this index: the one it was created with, read from the copy it
+    /// keeps (or the built-in one).
+    ///
+    /// ```
+    /// let index = gazette::Index::create_in_ram()?;
+    /// assert!(index.vocabulary()?.is_builtin());
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
+    pub fn vocabulary(&self) -> Result<Arc<Vocabulary>> {
+        self.vocabulary.vocabulary()
+    }
+
+    /// The enricher of this index's vocabulary, which [`Writer::add`] and
+    /// [`Index::reindex`] enrich documents with.
+    ///
+    /// ```
+    /// use gazette::{Document, Index};
+    /// let index = Index::create_in_ram()?;
+    /// let e = index.enricher()?.enrich(&Document::new("w", "Grain", "Ukraine shipped wheat."));
+    /// assert_eq!(e.countries[0].name, "Ukraine");
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
+    pub fn enricher(&self) -> Result<Arc<Enricher>> {
+        self.vocabulary.enricher()
     }
 
     /// The directory of an on-disk index.
@@ -341,7 +574,15 @@ impl Index {
         inner.set_merge_policy(Box::new(merges::CappedMerges::new(MAX_MERGED_DOCS)));
         let stored = self.payload()?.and_then(|p| p.manifest);
         let manifest = self.manifest()?;
-        Ok(Writer { index: self, inner, manifest, changes: BTreeMap::new(), stored, snapshot_needed: false })
+        Ok(Writer {
+            index: self,
+            inner,
+            manifest,
+            changes: BTreeMap::new(),
+            stored,
+            snapshot_needed: false,
+            enricher: None,
+        })
     }
 
     /// The manifest of the last commit: which files the index holds documents of.
@@ -374,22 +615,25 @@ impl Index {
         let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else { return Ok(None) };
         let Some(version) = value.get("gazette_schema").and_then(|v| v.as_u64()) else { return Ok(None) };
         let manifest = value.get("manifest").and_then(|m| serde_json::from_value(m.clone()).ok());
-        Ok(Some(Payload { gazette_schema: version as u32, manifest }))
+        let vocabulary = value.get("vocabulary").and_then(|v| v.as_str()).map(str::to_string);
+        Ok(Some(Payload { gazette_schema: version as u32, manifest, vocabulary }))
     }
 
-    /// The stored document with this id.
+    /// The stored document with this id, with its enrichment.
     ///
     /// ```
     /// use gazette::{Document, Error, Index};
     /// let index = Index::create_in_ram()?;
     /// let mut w = index.writer()?;
-    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
+    /// w.add(&Document::new("a", "Talks in Kyiv", "Ukraine and Poland began talks."))?;
     /// w.commit()?;
-    /// assert_eq!(index.get("a")?.title, "Talks");
+    /// let stored = index.get("a")?;
+    /// assert_eq!(stored.document.title, "Talks in Kyiv");
+    /// assert_eq!(stored.enrichment.countries[0].name, "Ukraine");
     /// assert!(matches!(index.get("b"), Err(Error::DocumentNotFound { .. })));
     /// # Ok::<(), gazette::Error>(())
     /// ```
-    pub fn get(&self, id: &str) -> Result<Document> {
+    pub fn get(&self, id: &str) -> Result<Enriched> {
         let searcher = self.reader.searcher();
         let q = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
         let top = searcher.search(&q, &tantivy::collector::TopDocs::with_limit(1).order_by_score())?;
@@ -445,7 +689,7 @@ impl Index {
         self.reader.searcher()
     }
 
-    pub(crate) fn facet_values(&self) -> &Arc<crate::query::facet_counter::ValueCache> {
+    pub(crate) fn facet_values(&self) -> &Arc<ValueCache> {
         &self.facet_values
     }
 
@@ -511,10 +755,13 @@ pub struct Writer<'a> {
     stored: Option<manifest::Stored>,
     /// The next commit writes a whole snapshot (after `delete_all`).
     snapshot_needed: bool,
+    /// The index's enricher, once a document needed it.
+    enricher: Option<Arc<Enricher>>,
 }
 
 impl Writer<'_> {
-    /// Adds a document, replacing any document with the same id.
+    /// Adds a document, enriched with the index's vocabulary, replacing any document with
+    /// the same id.
     ///
     /// ```
     /// use gazette::{Document, Index};
@@ -524,13 +771,39 @@ impl Writer<'_> {
     /// w.add(&Document::new("a", "Talks end", "The talks ended."))?; // replaces "a"
     /// w.commit()?;
     /// assert_eq!(index.num_docs(), 1);
-    /// assert_eq!(index.get("a")?.title, "Talks end");
+    /// assert_eq!(index.get("a")?.document.title, "Talks end");
     /// # Ok::<(), gazette::Error>(())
     /// ```
     pub fn add(&mut self, doc: &Document) -> Result<()> {
+        let enrichment = self.index_enricher()?.enrich(doc);
+        self.add_enriched(doc, &enrichment)
+    }
+
+    /// The index's enricher, compiled at the first document that needs it.
+    pub(crate) fn index_enricher(&mut self) -> Result<Arc<Enricher>> {
+        Ok(match &self.enricher {
+            Some(e) => e.clone(),
+            None => self.enricher.insert(self.index.enricher()?).clone(),
+        })
+    }
+
+    /// Adds a document with an enrichment made by the caller (with this index's vocabulary:
+    /// see [`Index::enricher`]), replacing any document with the same id.
+    ///
+    /// ```
+    /// use gazette::{Document, Index, SearchRequest, enrich::Enrichment};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer()?;
+    /// let doc = Document::new("a", "Talks in Kyiv", "Ukraine and Poland began talks.");
+    /// w.add_enriched(&doc, &Enrichment::default())?; // no facets
+    /// w.commit()?;
+    /// assert_eq!(index.search(&SearchRequest::new("*").country("Ukraine"))?.total, 0);
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
+    pub fn add_enriched(&mut self, doc: &Document, enrichment: &Enrichment) -> Result<()> {
         let f = &self.index.fields;
         self.inner.delete_term(Term::from_field_text(f.id, &doc.id));
-        self.inner.add_document(convert::to_tantivy(f, doc))?;
+        self.inner.add_document(convert::to_tantivy(f, doc, enrichment))?;
         Ok(())
     }
 
@@ -545,7 +818,7 @@ impl Writer<'_> {
     /// w.commit()?;
     /// w.delete("a");
     /// w.commit()?;
-    /// assert_eq!((index.num_docs(), index.get("b")?.id.as_str()), (1, "b"));
+    /// assert_eq!((index.num_docs(), index.get("b")?.document.id.as_str()), (1, "b"));
     /// # Ok::<(), gazette::Error>(())
     /// ```
     pub fn delete(&mut self, id: &str) {
@@ -625,6 +898,17 @@ impl Writer<'_> {
     /// ```
     pub fn commit(&mut self) -> Result<()> {
         let version = self.index.fields.spec.version;
+        if let Some(dir) = &self.index.dir {
+            // The index keeps the files of its vocabulary (written once, before the first
+            // commit that names it, so that a crash never leaves a commit without them).
+            let copy = dir.join(VOCABULARY_DIR);
+            if !copy.is_dir() {
+                let tmp = dir.join(format!("{VOCABULARY_DIR}.tmp"));
+                let _ = std::fs::remove_dir_all(&tmp);
+                self.index.vocabulary()?.write_to(&tmp)?;
+                std::fs::rename(&tmp, &copy).map_err(|e| Error::io(&copy, e))?;
+            }
+        }
         let mut prepared = self.inner.prepare_commit()?;
         let stored = match &self.index.dir {
             Some(dir) => {
@@ -633,7 +917,11 @@ impl Writer<'_> {
             }
             None => None,
         };
-        let payload = Payload { gazette_schema: version, manifest: stored.clone() };
+        let payload = Payload {
+            gazette_schema: version,
+            manifest: stored.clone(),
+            vocabulary: Some(self.index.vocabulary.fingerprint.clone()),
+        };
         prepared.set_payload(&serde_json::to_string(&payload).expect("payload serializes"));
         prepared.commit()?;
         match (&self.index.dir, &stored) {

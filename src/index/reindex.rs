@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{FileEntry, Index, Writer};
-use crate::document::Document;
+use crate::enrich::{Enriched, Enricher};
 use crate::error::{Error, Result};
 use crate::load::{self, LoadWarning, SourceFile, WalkOptions};
 
@@ -251,7 +251,7 @@ enum Outcome {
     Loaded {
         file: SourceFile,
         hash: String,
-        documents: Vec<Document>,
+        documents: Vec<Enriched>,
         warnings: Vec<LoadWarning>,
     },
     Binary(SourceFile),
@@ -273,7 +273,7 @@ impl Index {
     /// let index = gazette::Index::create_in_ram()?;
     /// let report = index.reindex(&gazette::ReindexOptions::new([dir.path()]))?;
     /// assert_eq!((report.added, report.documents_indexed), (1, 1));
-    /// assert_eq!(index.get("a.txt")?.dateline.as_deref(), Some("GENEVA"));
+    /// assert_eq!(index.get("a.txt")?.document.dateline.as_deref(), Some("GENEVA"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn reindex(&self, opts: &ReindexOptions) -> Result<ReindexReport> {
@@ -378,9 +378,10 @@ impl Writer<'_> {
             plan,
         };
         // Workers load and enrich the next batch while this thread feeds the writer.
+        let enricher = self.index_enricher()?;
         let (tx, rx) = crossbeam_channel::bounded::<Msg>(2);
         let result = std::thread::scope(|scope| {
-            scope.spawn(|| produce(&pool, &to_load, &known, opts, tx));
+            scope.spawn(|| produce(&pool, &enricher, &to_load, &known, opts, tx));
             for msg in rx {
                 self.consume(msg, opts, &mut run)?;
                 if opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
@@ -449,11 +450,11 @@ impl Writer<'_> {
                 run.since_commit += documents.len();
                 let Some((_, _, ids)) = &mut run.streaming else { return Ok(()) };
                 if !opts.dry_run {
-                    for doc in &documents {
-                        self.add(doc)?;
+                    for e in &documents {
+                        self.add_enriched(&e.document, &e.enrichment)?;
                     }
                 }
-                ids.all.extend(documents.into_iter().map(|d| d.id));
+                ids.all.extend(documents.into_iter().map(|e| e.document.id));
             }
             Msg::StreamEnd { hash, failure } => {
                 let Some((file, known, ids)) = run.streaming.take() else { return Ok(()) };
@@ -543,10 +544,10 @@ impl Writer<'_> {
                     return Ok(());
                 }
                 self.delete_file(&file.path);
-                for doc in &documents {
-                    self.add(doc)?;
+                for e in &documents {
+                    self.add_enriched(&e.document, &e.enrichment)?;
                 }
-                let ids = documents.into_iter().map(|d| d.id).collect();
+                let ids = documents.into_iter().map(|e| e.document.id).collect();
                 self.set_file(file.path, FileEntry { size: file.size, modified_ns: file.modified_ns, hash, ids });
             }
         }
@@ -555,7 +556,7 @@ impl Writer<'_> {
 }
 
 /// Reads, hashes, loads and enriches one file. Runs on the worker pool: no writer access.
-fn load_one(file: &SourceFile, known: &HashMap<PathBuf, String>, full: bool) -> Outcome {
+fn load_one(enricher: &Enricher, file: &SourceFile, known: &HashMap<PathBuf, String>, full: bool) -> Outcome {
     let bytes = match std::fs::read(&file.path) {
         Ok(b) => b,
         Err(e) => {
@@ -570,14 +571,12 @@ fn load_one(file: &SourceFile, known: &HashMap<PathBuf, String>, full: bool) -> 
     if !full && known.get(&file.path).is_some_and(|h| *h == hash) {
         return Outcome::SameContent(file);
     }
-    let mut loaded = load::load_bytes(&bytes, file.format, &file.id_base, &file.path);
+    let loaded = load::load_bytes(&bytes, file.format, &file.id_base, &file.path);
     if loaded.documents.is_empty() && loaded.warnings.iter().any(|w| w.problem == crate::error::FileProblem::Binary) {
         return Outcome::Binary(file);
     }
-    for doc in &mut loaded.documents {
-        crate::enrich::enrich_document(doc);
-    }
-    Outcome::Loaded { file, hash, documents: loaded.documents, warnings: loaded.warnings }
+    let documents = loaded.documents.into_iter().map(|d| Enriched::new(d, enricher)).collect();
+    Outcome::Loaded { file, hash, documents, warnings: loaded.warnings }
 }
 
 /// What the workers send to the thread that feeds the writer, in order.
@@ -587,7 +586,7 @@ enum Msg {
     /// A big JSON Lines file starts: its previous documents go.
     StreamStart(SourceFile),
     /// The next documents of that file, with the problems of its lines and the bytes read.
-    StreamDocs { documents: Vec<Document>, warnings: Vec<LoadWarning>, bytes: u64 },
+    StreamDocs { documents: Vec<Enriched>, warnings: Vec<LoadWarning>, bytes: u64 },
     /// The file is done; `failure` when it could not be read to the end or changed meanwhile.
     StreamEnd { hash: String, failure: Option<FileFailure> },
 }
@@ -615,6 +614,7 @@ struct StreamIds {
 /// Stops early when cancelled or when the receiver is gone (the writer failed).
 fn produce(
     pool: &rayon::ThreadPool,
+    enricher: &Enricher,
     files: &[SourceFile],
     known: &HashMap<PathBuf, String>,
     opts: &ReindexOptions,
@@ -629,13 +629,13 @@ fn produce(
         if cancelled() {
             return;
         }
-        let outcomes = pool.install(|| chunk.par_iter().map(|f| load_one(f, known, opts.full)).collect());
+        let outcomes = pool.install(|| chunk.par_iter().map(|f| load_one(enricher, f, known, opts.full)).collect());
         if tx.send(Msg::Files(outcomes)).is_err() {
             return;
         }
     }
     for file in big {
-        if cancelled() || !stream_file(pool, file, known, opts, &tx, &cancelled) {
+        if cancelled() || !stream_file(pool, enricher, file, known, opts, &tx, &cancelled) {
             return;
         }
     }
@@ -646,6 +646,7 @@ fn produce(
 /// receiver is gone.
 fn stream_file(
     pool: &rayon::ThreadPool,
+    enricher: &Enricher,
     file: &SourceFile,
     known: &HashMap<PathBuf, String>,
     opts: &ReindexOptions,
@@ -687,20 +688,21 @@ fn stream_file(
             if batch.is_empty() && bytes == 0 {
                 return Ok(None);
             }
-            let loaded: Vec<load::Loaded> = pool.install(|| {
+            let loaded: Vec<(Vec<Enriched>, Vec<LoadWarning>)> = pool.install(|| {
                 batch
                     .par_iter()
                     .map(|(line_no, record, line)| {
-                        let mut l = load::load_json_line(line, *line_no, *record, &file.id_base, &file.path);
-                        l.documents.iter_mut().for_each(crate::enrich::enrich_document);
-                        l
+                        let l = load::load_json_line(line, *line_no, *record, &file.id_base, &file.path);
+                        let documents: Vec<Enriched> =
+                            l.documents.into_iter().map(|d| Enriched::new(d, enricher)).collect();
+                        (documents, l.warnings)
                     })
                     .collect()
             });
             let (mut documents, mut warnings) = (Vec::new(), Vec::new());
-            for l in loaded {
-                documents.extend(l.documents);
-                warnings.extend(l.warnings);
+            for (d, w) in loaded {
+                documents.extend(d);
+                warnings.extend(w);
             }
             if tx.send(Msg::StreamDocs { documents, warnings, bytes }).is_err() {
                 return Err(std::io::Error::other("the writer stopped"));
@@ -765,10 +767,11 @@ mod tests {
         std::fs::write(&path, "Talks\n\nThey met.").unwrap();
         let file = load::walk(dir.path(), &WalkOptions::default()).files.remove(0);
         let known = HashMap::new();
-        assert!(matches!(load_one(&file, &known, false), Outcome::Loaded { .. }));
+        let enricher = crate::enrich::Enricher::builtin().unwrap();
+        assert!(matches!(load_one(&enricher, &file, &known, false), Outcome::Loaded { .. }));
         // Rewritten between the walk and the read: another size.
         std::fs::write(&path, "Talks resume\n\nThey met again on Monday.").unwrap();
-        match load_one(&file, &known, false) {
+        match load_one(&enricher, &file, &known, false) {
             Outcome::Failed(f) => assert!(f.reason.contains("changed while being read"), "{f}"),
             _ => panic!("a changed file must not be loaded"),
         }

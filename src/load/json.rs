@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::date::from_unix;
 use super::{Ctx, Loaded, parse_date, tidy_paragraphs};
+use crate::date::from_unix;
 use crate::document::Document;
 use crate::error::FileProblem;
 

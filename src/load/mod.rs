@@ -5,7 +5,6 @@
 //! whole batch: [`load_bytes`] returns what it could read plus [`LoadWarning`]s naming the file
 //! (and line), and the caller goes on with the next file.
 
-mod date;
 mod html;
 mod json;
 mod markdown;
@@ -17,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-pub use date::parse_date;
+pub use crate::date::parse_date;
 pub(crate) use walk::modified_ns;
 pub use walk::{SourceFile, WalkOptions, walk};
 

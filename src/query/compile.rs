@@ -9,7 +9,7 @@
 
 use std::ops::Bound;
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, ExistsQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery,
     TermQuery,
@@ -19,10 +19,11 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 use tantivy_fst::Automaton;
 
-use super::facets::{self, FacetField};
+use super::facets;
 use super::parse::{Node, NodeKind, TermPattern};
 use super::proximity::{MAX_SENTENCE_WORDS, ProximityQuery, Side, Unit};
 use crate::error::{Error, Result};
+use crate::facet::{self, FacetField};
 use crate::highlight::{NearSpec, Spec};
 use crate::index::Index;
 
@@ -177,7 +178,7 @@ impl<'a> Compiler<'a> {
                 if *pattern != TermPattern::Exact {
                     return Err(self.invalid(format!("{name}: takes a name or a path, not a wildcard or fuzzy word")));
                 }
-                let resolved = facets::resolve(facet, text)?;
+                let resolved = facet::resolve(&*self.index.vocabulary()?, facet, text)?;
                 return Ok(Some(facets::any_of(facet.field(self.index.fields()), &resolved)));
             }
             if name == "date" {
@@ -441,7 +442,8 @@ impl<'a> Compiler<'a> {
     /// The period a date value names, as [start, end): a year (`2015`), a month
     /// (`2015-06`), or a day (`2015-06-30` or any form the loader reads).
     fn period(&self, value: &str) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
-        period(value).ok_or_else(|| self.invalid(format!("'{value}' is not a date; write 2015, 2015-06 or 2015-06-30")))
+        crate::date::period(value)
+            .ok_or_else(|| self.invalid(format!("'{value}' is not a date; write 2015, 2015-06 or 2015-06-30")))
     }
 }
 
@@ -453,32 +455,6 @@ fn range_query(field: Field, lo: Bound<DateTime<Utc>>, hi: Bound<DateTime<Utc>>)
 /// Documents dated from `lo` (included) to `hi` (excluded), either end open.
 pub(crate) fn date_range(field: Field, lo: Option<DateTime<Utc>>, hi: Option<DateTime<Utc>>) -> Box<dyn Query> {
     range_query(field, lo.map_or(Bound::Unbounded, Bound::Included), hi.map_or(Bound::Unbounded, Bound::Excluded))
-}
-
-/// See [`Compiler::period`].
-pub(crate) fn period(value: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    let v = value.trim();
-    let day = |y: i32, m: u32, d: u32| {
-        NaiveDate::from_ymd_opt(y, m, d)?.and_hms_opt(0, 0, 0).map(|t| Utc.from_utc_datetime(&t))
-    };
-    let parts: Vec<&str> = v.split('-').collect();
-    let num = |s: &str| s.parse::<u32>().ok();
-    match parts.as_slice() {
-        [y] if y.len() == 4 => {
-            let y = num(y)? as i32;
-            Some((day(y, 1, 1)?, day(y + 1, 1, 1)?))
-        }
-        [y, m] if y.len() == 4 => {
-            let (y, m) = (num(y)? as i32, num(m)?);
-            let next = if m == 12 { day(y + 1, 1, 1)? } else { day(y, m + 1, 1)? };
-            Some((day(y, m, 1)?, next))
-        }
-        _ => {
-            let d = crate::load::parse_date(v)?;
-            let start = day(d.year(), d.month(), d.day())?;
-            Some((start, start + chrono::Duration::days(1)))
-        }
-    }
 }
 
 /// Elasticsearch's AUTO fuzziness: none up to 2 letters, 1 up to 5, else 2.
@@ -573,17 +549,6 @@ mod tests {
         for (pattern, regex) in table {
             assert_eq!(wildcard_regex(pattern), regex, "{pattern}");
         }
-    }
-
-    #[test]
-    fn periods_are_years_months_and_days() {
-        let p = |v: &str| period(v).map(|(a, b)| (a.date_naive().to_string(), b.date_naive().to_string()));
-        assert_eq!(p("2015"), Some(("2015-01-01".into(), "2016-01-01".into())));
-        assert_eq!(p("2015-12"), Some(("2015-12-01".into(), "2016-01-01".into())));
-        assert_eq!(p("2016-02-29"), Some(("2016-02-29".into(), "2016-03-01".into())));
-        assert_eq!(p("March 4, 2025"), Some(("2025-03-04".into(), "2025-03-05".into())));
-        assert_eq!(p("2015-13"), None);
-        assert_eq!(p("soon"), None);
     }
 
     #[test]

@@ -5,9 +5,9 @@
 use serde::Serialize;
 use tantivy::collector::Count;
 
-use super::SearchRequest;
 use super::compile::Compiler;
 use super::parse::{Node, NodeKind, TermPattern};
+use super::{PreparedSearch, SearchRequest};
 use crate::error::Result;
 use crate::index::Index;
 
@@ -51,11 +51,7 @@ impl SearchRequest {
     /// # Ok::<(), gazette::Error>(())
     /// ```
     pub fn explain(&self, index: &Index) -> Result<Vec<Clause>> {
-        let tree = self.tree(index)?;
-        let compiler = Compiler::new(index, &self.query);
-        let mut out = Vec::new();
-        walk(&compiler, index, &tree, 0, &mut out)?;
-        Ok(out)
+        self.prepare(index)?.explain()
     }
 
     /// For a query with no hits, looser queries that have some, nearest first: the words
@@ -63,8 +59,28 @@ impl SearchRequest {
     /// within 5 of each other, then AND as OR. Empty when the query has hits or nothing
     /// looser helps.
     pub fn relaxations(&self, index: &Index) -> Result<Vec<Relaxation>> {
-        let tree = self.tree(index)?;
-        let compiler = Compiler::new(index, &self.query);
+        self.prepare(index)?.relaxations()
+    }
+}
+
+impl PreparedSearch<'_> {
+    /// See [`SearchRequest::explain`].
+    pub fn explain(&self) -> Result<Vec<Clause>> {
+        let mut out = Vec::new();
+        // An empty query or `*` has no tree to prepare; explained, it is parsed as typed.
+        let everything = match &self.tree {
+            Some(_) => None,
+            None => Some(self.request.tree(self.index)?),
+        };
+        let tree = self.tree.as_ref().or(everything.as_ref()).expect("one of the two");
+        walk(&self.compiler, self.index, tree, 0, &mut out)?;
+        Ok(out)
+    }
+
+    /// See [`SearchRequest::relaxations`].
+    pub fn relaxations(&self) -> Result<Vec<Relaxation>> {
+        let Some(tree) = &self.tree else { return Ok(Vec::new()) };
+        let (index, compiler) = (self.index, &self.compiler);
         // The documents a form matches; `None` when nothing of it is left to search (a stop
         // word) or the index cannot answer it.
         let hits = |node: &Node| -> Result<Option<usize>> {
@@ -75,19 +91,19 @@ impl SearchRequest {
         };
         // A looser form the index cannot answer counts as no help.
         let count = |node: &Node| -> Result<usize> { Ok(hits(node)?.unwrap_or(0)) };
-        if count(&tree)? > 0 {
+        if count(tree)? > 0 {
             return Ok(Vec::new());
         }
         // A word the analyzer keeps but no document has is likely misspelled.
         let unmatched = |node: &Node| matches!(hits(node), Ok(Some(0)));
         let looser = [
-            (fuzzy_unmatched(&tree, &unmatched), "words that match nothing, as fuzzy words"),
-            (loosen_phrases(&tree), "phrases as words within 5 of each other"),
-            (and_to_or(&tree), "AND as OR"),
+            (fuzzy_unmatched(tree, &unmatched), "words that match nothing, as fuzzy words"),
+            (loosen_phrases(tree), "phrases as words within 5 of each other"),
+            (and_to_or(tree), "AND as OR"),
         ];
         let mut out = Vec::new();
         for (node, how) in looser {
-            if node != tree {
+            if node != *tree {
                 let documents = count(&node)?;
                 if documents > 0 {
                     out.push(Relaxation { query: node.to_string(), how: how.into(), documents });

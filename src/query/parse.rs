@@ -411,29 +411,17 @@ fn is_field(name: &str, fields: &[&str]) -> bool {
 
 fn unknown_field(position: usize, name: &str, fields: &[&str]) -> ParseError {
     let lower = name.to_lowercase();
-    let nearest = fields.iter().map(|f| (edit_distance(&lower, f), f)).filter(|(d, _)| *d <= 2).min_by_key(|(d, _)| *d);
+    let nearest = fields
+        .iter()
+        .map(|f| (crate::facet::edit_distance(&lower, f), f))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d);
     let hint = nearest.map(|(_, f)| format!("; did you mean '{f}'?")).unwrap_or_default();
     let known = if fields.is_empty() { "none".to_string() } else { fields.join(", ") };
     error(
         position,
         format!("unknown field '{name}'{hint} (fields: {known}) — or put the term in quotes to search for it as text"),
     )
-}
-
-/// Levenshtein distance in characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != cb)).min(above + 1).min(row[j] + 1);
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -17,8 +17,8 @@ use tantivy::fastfield::FacetReader;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::facet_counter::{Flat, SegmentValues, ValueCache, named, sum_facets, top};
-use super::facets::FacetField;
 use super::timeline::{day_of, sum_counts, year_of_day};
+use crate::facet::FacetField;
 use crate::schema;
 
 /// At most this many years are numbered (dates that far apart are errors in the data).

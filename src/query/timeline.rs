@@ -61,7 +61,7 @@ impl Index {
     /// # Ok::<(), gazette::Error>(())
     /// ```
     pub fn timeline(&self, request: &SearchRequest, by: Period) -> Result<Vec<TimelineRow>> {
-        let query = request.parse(self)?;
+        let query = request.prepare(self)?.query();
         let searcher = self.searcher();
         let matching = searcher.search(&*query, &ByPeriod(by))?;
         let all = searcher.search(&AllQuery as &dyn Query, &ByPeriod(by))?;

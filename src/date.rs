@@ -1,4 +1,6 @@
-//! Publication dates in the forms news sources use.
+//! Dates in the forms news sources use, and the periods (years, months, days) that filters
+//! and `date:` queries name. Shared by the loader and the query side, so that neither
+//! reaches into the other.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
@@ -7,7 +9,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 /// naive date-times, taken as UTC. A day without a time becomes midnight UTC.
 ///
 /// ```
-/// use gazette::load::parse_date;
+/// use gazette::date::parse_date;
 /// let d = parse_date("March 5, 2016").unwrap();
 /// assert_eq!(d.to_rfc3339(), "2016-03-05T00:00:00+00:00");
 /// assert_eq!(parse_date("5 March 2016"), Some(d));
@@ -103,6 +105,40 @@ fn clean_prose_date(s: &str) -> String {
     words.join(" ")
 }
 
+/// The period a date value names, as [start, end): a year (`2015`), a month (`2015-06`), or
+/// a day (`2015-06-30` or any form [`parse_date`] reads). For date filters and `date:` in
+/// queries.
+///
+/// ```
+/// let (start, end) = gazette::date::period("2015-06").unwrap();
+/// assert_eq!((start.to_rfc3339(), end.to_rfc3339()), ("2015-06-01T00:00:00+00:00".into(), "2015-07-01T00:00:00+00:00".into()));
+/// assert!(gazette::date::period("soon").is_none());
+/// ```
+pub fn period(value: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let v = value.trim();
+    let day = |y: i32, m: u32, d: u32| {
+        NaiveDate::from_ymd_opt(y, m, d)?.and_hms_opt(0, 0, 0).map(|t| Utc.from_utc_datetime(&t))
+    };
+    let parts: Vec<&str> = v.split('-').collect();
+    let num = |s: &str| s.parse::<u32>().ok();
+    match parts.as_slice() {
+        [y] if y.len() == 4 => {
+            let y = num(y)? as i32;
+            Some((day(y, 1, 1)?, day(y + 1, 1, 1)?))
+        }
+        [y, m] if y.len() == 4 => {
+            let (y, m) = (num(y)? as i32, num(m)?);
+            let next = if m == 12 { day(y + 1, 1, 1)? } else { day(y, m + 1, 1)? };
+            Some((day(y, m, 1)?, next))
+        }
+        _ => {
+            let d = parse_date(v)?;
+            let start = day(d.year(), d.month(), d.day())?;
+            Some((start, start + chrono::Duration::days(1)))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +174,16 @@ mod tests {
     fn unix_seconds_and_millis() {
         assert_eq!(from_unix(1_457_136_000).unwrap().to_rfc3339(), "2016-03-05T00:00:00+00:00");
         assert_eq!(from_unix(1_457_136_000_000).unwrap().to_rfc3339(), "2016-03-05T00:00:00+00:00");
+    }
+
+    #[test]
+    fn periods_are_years_months_and_days() {
+        let p = |v: &str| period(v).map(|(a, b)| (a.date_naive().to_string(), b.date_naive().to_string()));
+        assert_eq!(p("2015"), Some(("2015-01-01".into(), "2016-01-01".into())));
+        assert_eq!(p("2015-12"), Some(("2015-12-01".into(), "2016-01-01".into())));
+        assert_eq!(p("2016-02-29"), Some(("2016-02-29".into(), "2016-03-01".into())));
+        assert_eq!(p("March 4, 2025"), Some(("2025-03-04".into(), "2025-03-05".into())));
+        assert_eq!(p("2015-13"), None);
+        assert_eq!(p("soon"), None);
     }
 }

@@ -1,0 +1,218 @@
+//! Running a [`PreparedSearch`]: the top hits by score or date with ties ordered by id, the
+//! facet counts of the same pass (and drill sideways), passages for the hits of the page.
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+use super::results::{hit, query_terms};
+use super::{
+    FacetCount, FacetCounts, MAX_ACTOR_COUNTS, PreparedSearch, SearchRequest, SearchResults, Sort, facets,
+    result_counts,
+};
+use crate::error::Result;
+use crate::facet::FacetField;
+use crate::highlight::Highlighter;
+use crate::index::Index;
+use crate::schema::{self, Fields};
+
+/// The date of the newest document, in seconds (0 when none is dated).
+fn newest_date(searcher: &Searcher) -> i64 {
+    searcher
+        .segment_readers()
+        .iter()
+        .filter_map(|s| s.fast_fields().date(schema::DATE).ok())
+        .map(|c| c.max_value().into_timestamp_secs())
+        .max()
+        .unwrap_or(0)
+}
+
+/// Hits fetched past the page, so that documents tied in score across its end are ordered
+/// by id like the others.
+const TIE_SLACK: usize = 8;
+
+/// Orders documents of equal score by id, so that the order does not depend on how the index
+/// happens to be laid out in segments (which differs between two builds of the same files).
+/// Only tied documents are read.
+fn break_ties(searcher: &Searcher, f: &Fields, top: Vec<(f64, DocAddress)>) -> Result<Vec<(f64, DocAddress)>> {
+    let tied = |i: usize| (i > 0 && top[i - 1].0 == top[i].0) || top.get(i + 1).is_some_and(|next| next.0 == top[i].0);
+    let mut keyed = Vec::with_capacity(top.len());
+    for (i, &(score, addr)) in top.iter().enumerate() {
+        let id = if tied(i) {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            doc.get_first(f.id).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+        } else {
+            String::new()
+        };
+        keyed.push((score, id, addr));
+    }
+    // Stable, and untied documents have distinct scores: only ties move.
+    keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(keyed.into_iter().map(|(s, _, a)| (s, a)).collect())
+}
+
+impl SearchRequest {
+    /// Runs the request.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/query/doc_fixtures.rs"));
+    /// # fn main() -> gazette::Result<()> {
+    /// # use gazette::SearchRequest;
+    /// # let index = wheat_and_steel()?;
+    /// // The index holds "a" ("Wheat exports") and "b" ("Steel tariffs").
+    /// let results = SearchRequest::new("steel").execute(&index)?;
+    /// assert_eq!((results.total, results.hits[0].id.as_str()), (1, "b"));
+    /// # Ok::<(), gazette::Error>(())
+    /// # }
+    /// ```
+    pub fn execute(&self, index: &Index) -> Result<SearchResults> {
+        self.prepare(index)?.execute()
+    }
+}
+
+impl PreparedSearch<'_> {
+    /// Runs the search: hits of the page, facet counts when asked for, and looser queries
+    /// when nothing matched.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/query/doc_fixtures.rs"));
+    /// # fn main() -> gazette::Result<()> {
+    /// # use gazette::SearchRequest;
+    /// # let index = wheat_and_steel()?;
+    /// // The index holds "a" ("Wheat exports") and "b" ("Steel tariffs").
+    /// let results = SearchRequest::new("steel").prepare(&index)?.execute()?;
+    /// assert_eq!(results.hits[0].id, "b");
+    /// # Ok::<(), gazette::Error>(())
+    /// # }
+    /// ```
+    pub fn execute(&self) -> Result<SearchResults> {
+        let (index, request) = (self.index, self.request);
+        let fields = index.fields();
+        let query = self.query();
+        let searcher = index.searcher();
+        index.facet_values().retain(&searcher);
+        let want = request.offset + request.limit.max(1);
+        let top_docs = TopDocs::with_limit(want + TIE_SLACK);
+        // Facet counts come from the same pass over the matching documents as the hits.
+        let counts = (request.facet_limit > 0).then(|| facets::counts_collector(index, request.facet_limit, true));
+        let (top, total, counts): (Vec<(f64, DocAddress)>, usize, Option<result_counts::Counted>) = match request.sort {
+            Sort::Relevance => match request.recency_days {
+                None => {
+                    let (top, total, counts) = searcher.search(&*query, &(top_docs.order_by_score(), Count, counts))?;
+                    (top.into_iter().map(|(s, a)| (s as f64, a)).collect(), total, counts)
+                }
+                Some(half_life) => {
+                    let newest = newest_date(&searcher);
+                    let boosted = top_docs.tweak_score(move |segment: &tantivy::SegmentReader| {
+                        let dates = segment.fast_fields().date(schema::DATE).ok();
+                        move |doc: tantivy::DocId, score: tantivy::Score| {
+                            let boost = dates.as_ref().and_then(|c| c.first(doc)).map_or(0.0, |d| {
+                                let age_days = (newest - d.into_timestamp_secs()).max(0) as f32 / 86_400.0;
+                                0.5f32.powf(age_days / half_life)
+                            });
+                            score * (1.0 + boost)
+                        }
+                    });
+                    let (top, total, counts) = searcher.search(&*query, &(boosted, Count, counts))?;
+                    (top.into_iter().map(|(s, a)| (s as f64, a)).collect(), total, counts)
+                }
+            },
+            Sort::Oldest | Sort::Newest => {
+                let order = if request.sort == Sort::Newest { tantivy::Order::Desc } else { tantivy::Order::Asc };
+                let by_date = top_docs.order_by_fast_field::<tantivy::DateTime>(schema::DATE, order);
+                let (top, total, counts) = searcher.search(&*query, &(by_date, Count, counts))?;
+                // The key sorts descending: newest first, or oldest first by negating; undated last.
+                let key = |d: Option<tantivy::DateTime>| match d {
+                    Some(d) if request.sort == Sort::Newest => d.into_timestamp_secs() as f64,
+                    Some(d) => -(d.into_timestamp_secs() as f64),
+                    None => f64::NEG_INFINITY,
+                };
+                (top.into_iter().map(|(d, a)| (key(d), a)).collect(), total, counts)
+            }
+        };
+        let top = break_ties(&searcher, fields, top)?;
+        let top: Vec<(f32, DocAddress)> =
+            top.into_iter().map(|(k, a)| (if request.sort == Sort::Relevance { k as f32 } else { 0.0 }, a)).collect();
+        let top: Vec<(f32, DocAddress)> = if request.limit == 0 {
+            Vec::new()
+        } else {
+            top.into_iter().skip(request.offset).take(request.limit).collect()
+        };
+        let facets = match counts {
+            Some(counts) => Some(self.counts_shown(&searcher, counts)?),
+            None => None,
+        };
+        let mut highlighter =
+            Highlighter::new(query_terms(&*query, fields, &searcher), self.spec.clone(), request.passage_chars);
+        let mut hits = Vec::with_capacity(top.len());
+        for (i, (score, addr)) in top.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            hits.push(hit(fields, &doc, request.offset + i + 1, score, &mut highlighter, request.passages));
+        }
+        // No hits: say how to loosen the query, never loosen it silently.
+        let suggestions = if total == 0 && !request.query.trim().is_empty() { self.relaxations()? } else { Vec::new() };
+        Ok(SearchResults { query: request.query.clone(), total, offset: request.offset, hits, facets, suggestions })
+    }
+
+    /// The top values of each facet field, from the counts of the main pass. A field with a
+    /// filter of its own is counted again without that filter (drill sideways: the other
+    /// countries stay visible after ticking one).
+    fn counts_shown(&self, searcher: &Searcher, counts: result_counts::Counted) -> Result<FacetCounts> {
+        let limit = self.request.facet_limit;
+        let mut counts = facets::top_of(counts, limit);
+        for field in FacetField::ALL {
+            if self.filters(field) {
+                let sideways = facets::top_counts(self.index, searcher, &*self.query_without(Some(field)), limit)?;
+                match field {
+                    FacetField::Country => counts.country = sideways.country,
+                    FacetField::Actor => counts.actor = sideways.actor,
+                    FacetField::Topic => counts.topic = sideways.topic,
+                }
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Counts of every value of a facet field, all levels of the hierarchy, among the
+    /// matching documents (paging is ignored).
+    pub(crate) fn facet_counts(&self, field: FacetField) -> Result<Vec<FacetCount>> {
+        facets::count_all(self.index, &self.index.searcher(), &*self.query(), field, 3, MAX_ACTOR_COUNTS)
+    }
+}
+
+impl Index {
+    /// Runs a search request.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/query/doc_fixtures.rs"));
+    /// # fn main() -> gazette::Result<()> {
+    /// # use gazette::SearchRequest;
+    /// # let index = wheat_and_steel()?;
+    /// // The index holds "a" ("Wheat exports") and "b" ("Steel tariffs").
+    /// let results = index.search(&SearchRequest::new("wheat"))?;
+    /// assert_eq!((results.total, results.hits[0].id.as_str()), (1, "a"));
+    /// # Ok::<(), gazette::Error>(())
+    /// # }
+    /// ```
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        request.prepare(self)?.execute()
+    }
+
+    /// Counts of every value of a facet field, all levels of the hierarchy, among the
+    /// documents matching `request` (its query and filters; paging is ignored).
+    ///
+    /// ```
+    /// use gazette::{Document, FacetField, Index, SearchRequest};
+    /// let index = Index::create_in_ram()?;
+    /// let mut w = index.writer()?;
+    /// w.add(&Document::new("1", "Kerry in Beijing", "BEIJING — John Kerry met Chinese officials."))?;
+    /// w.commit()?;
+    /// let counts = index.facet_counts(FacetField::Country, &SearchRequest::new("*"))?;
+    /// assert!(counts.iter().any(|c| c.path == "/Asia/Eastern Asia/China" && c.count == 1));
+    /// assert!(counts.iter().any(|c| c.path == "/Asia" && c.depth == 1));
+    /// # Ok::<(), gazette::Error>(())
+    /// ```
+    pub fn facet_counts(&self, field: FacetField, request: &SearchRequest) -> Result<Vec<FacetCount>> {
+        request.prepare(self)?.facet_counts(field)
+    }
+}

@@ -1,0 +1,157 @@
+//! A [`SearchRequest`] prepared for one index: its query text parsed once, compiled once, its
+//! filters resolved once and its highlight spec built once. Execution, facet counts, the
+//! timeline, `explain` and the relaxations all take this one value.
+
+use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query};
+
+use super::compile::{self, Compiler};
+use super::parse::{self, Node};
+use super::{SearchRequest, facets};
+use crate::error::{Error, Result};
+use crate::facet::{self, FacetField};
+use crate::highlight::Spec;
+use crate::index::Index;
+
+/// A search request compiled for an index.
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/query/doc_fixtures.rs"));
+/// # fn main() -> gazette::Result<()> {
+/// # use gazette::SearchRequest;
+/// # let index = xi_and_grain()?;
+/// // The index holds "cn" (Xi Jinping meets Barack Obama, on cyber attacks) and "ua" (Ukraine's
+/// // wheat exports), enriched.
+/// let request = SearchRequest::new("cyber attacks").country("China");
+/// let prepared = request.prepare(&index)?;
+/// assert_eq!(prepared.execute()?.total, 1);
+/// assert_eq!(prepared.explain()?[0].documents, 1);
+/// // A syntax error, an unknown country or a bad date is found here, before any search.
+/// assert!(SearchRequest::new("cyber AND").prepare(&index).is_err());
+/// assert!(SearchRequest::new("cyber").country("Narnia").prepare(&index).is_err());
+/// # Ok::<(), gazette::Error>(())
+/// # }
+/// ```
+pub struct PreparedSearch<'a> {
+    pub(crate) request: &'a SearchRequest,
+    pub(crate) index: &'a Index,
+    pub(crate) compiler: Compiler<'a>,
+    /// The parsed query; `None` for an empty query or `*` (everything).
+    pub(crate) tree: Option<Node>,
+    /// The query text compiled, without filters.
+    pub(crate) text: Box<dyn Query>,
+    /// The date bounds, if any.
+    date: Option<Box<dyn Query>>,
+    /// One query per filtered facet field: documents with any of its values.
+    filters: Vec<(FacetField, Box<dyn Query>)>,
+    /// What the highlighter marks.
+    pub(crate) spec: Spec,
+}
+
+impl std::fmt::Debug for PreparedSearch<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedSearch").field("query", &self.request.query).field("tree", &self.tree).finish()
+    }
+}
+
+impl SearchRequest {
+    /// Parses, compiles and resolves the request for `index`, once, for [`PreparedSearch`]'s
+    /// stages to share.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/query/doc_fixtures.rs"));
+    /// # fn main() -> gazette::Result<()> {
+    /// # use gazette::SearchRequest;
+    /// # let index = wheat_and_steel()?;
+    /// // The index holds "a" ("Wheat exports") and "b" ("Steel tariffs").
+    /// let request = SearchRequest::new("wheat OR steel");
+    /// let prepared = request.prepare(&index)?;
+    /// assert_eq!(prepared.execute()?.total, 2);
+    /// # Ok::<(), gazette::Error>(())
+    /// # }
+    /// ```
+    pub fn prepare<'a>(&'a self, index: &'a Index) -> Result<PreparedSearch<'a>> {
+        let compiler = Compiler::new(index, &self.query);
+        let q = self.query.trim();
+        let tree = if q.is_empty() || q == "*" { None } else { Some(self.tree(index)?) };
+        let (text, spec): (Box<dyn Query>, Spec) = match &tree {
+            None => (Box::new(AllQuery), Spec::default()),
+            Some(tree) => {
+                (compiler.compile(tree)?.unwrap_or_else(|| Box::new(EmptyQuery)), compiler.highlight_spec(tree))
+            }
+        };
+        let date = if self.since.is_some() || self.until.is_some() {
+            let bound = |v: &Option<String>, what: &'static str| {
+                v.as_deref()
+                    .map(|v| {
+                        crate::date::period(v).ok_or_else(|| Error::InvalidArgument {
+                            what,
+                            value: v.to_string(),
+                            reason: "not a date; write 2015, 2015-06 or 2015-06-30".to_string(),
+                        })
+                    })
+                    .transpose()
+            };
+            let lo = bound(&self.since, "since date")?.map(|p| p.0);
+            let hi = bound(&self.until, "until date")?.map(|p| p.1);
+            Some(compile::date_range(index.fields().date, lo, hi))
+        } else {
+            None
+        };
+        let mut filters = Vec::new();
+        for field in FacetField::ALL {
+            let values: Vec<&String> = self.filters.iter().filter(|(f, _)| *f == field).map(|(_, v)| v).collect();
+            if values.is_empty() {
+                continue;
+            }
+            let vocabulary = index.vocabulary()?;
+            let mut resolved = Vec::new();
+            for v in values {
+                resolved.extend(facet::resolve(&vocabulary, field, v)?);
+            }
+            filters.push((field, facets::any_of(field.field(index.fields()), &resolved)));
+        }
+        Ok(PreparedSearch { request: self, index, compiler, tree, text, date, filters, spec })
+    }
+
+    /// The parsed query.
+    pub(crate) fn tree(&self, index: &Index) -> Result<Node> {
+        let names: Vec<&str> =
+            index.fields().schema().fields().filter(|(_, e)| e.is_indexed()).map(|(_, e)| e.name()).collect();
+        let opts = parse::ParseOptions { fields: &names, default_and: !self.match_any };
+        parse::parse(self.query.trim(), &opts).map_err(|e| Error::QuerySyntax {
+            query: self.query.clone(),
+            // Positions count characters of the trimmed query.
+            position: e.position + self.query.chars().take_while(|c| c.is_whitespace()).count(),
+            message: e.message,
+        })
+    }
+}
+
+impl PreparedSearch<'_> {
+    /// The whole query: text, date bounds and every filter.
+    pub(crate) fn query(&self) -> Box<dyn Query> {
+        self.query_without(None)
+    }
+
+    /// The query with the filters of `skip` left out: the documents whose values of that
+    /// field are counted, so that a user can tick several values of a field and still see
+    /// the others (drill sideways).
+    pub(crate) fn query_without(&self, skip: Option<FacetField>) -> Box<dyn Query> {
+        if self.filters.is_empty() && self.date.is_none() {
+            return self.text.box_clone();
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.text.box_clone())];
+        clauses.extend(self.date.iter().map(|d| (Occur::Must, d.box_clone())));
+        for (field, q) in &self.filters {
+            if Some(*field) != skip {
+                clauses.push((Occur::Must, q.box_clone()));
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Whether the request filters this field.
+    pub(crate) fn filters(&self, field: FacetField) -> bool {
+        self.filters.iter().any(|(f, _)| *f == field)
+    }
+}
