@@ -1,0 +1,271 @@
+//! One function per subcommand: each turns its parsed arguments into a library request,
+//! runs it, prints the result and says how the run ended. Output goes to `out` (stdout,
+//! buffered by the caller); diagnostics go to stderr.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, Result};
+use gazette::query::FacetField;
+use gazette::{Index, ReindexOptions, SearchRequest};
+
+use super::Status;
+use super::args::{
+    Color, EnrichArgs, FacetsArgs, IndexArgs, IndexDir, SearchArgs, SearchFormat, ShowArgs, StatsArgs, TimelineArgs,
+    TimelineFormat,
+};
+use super::print;
+
+/// The sample corpus indexed on first use when there is no index yet.
+const SAMPLE_CORPUS: &str = "corpus-sample";
+
+/// The index to search; at the default location, made from the bundled corpus first when
+/// there is none (see [`ensure_index`]).
+fn open_for_search(index: &IndexDir) -> Result<Index> {
+    let dir = index.path();
+    ensure_index(&dir, index.is_default())?;
+    Ok(Index::open(&dir)?)
+}
+
+/// The fresh-clone bootstrap: with no index at the default location and the sample corpus in
+/// the current folder, index the sample first and say so.
+fn ensure_index(dir: &Path, is_default: bool) -> Result<()> {
+    if Index::exists(dir) || !is_default || !Path::new(SAMPLE_CORPUS).is_dir() {
+        return Ok(());
+    }
+    eprintln!("gazette: no index at {}; indexing {SAMPLE_CORPUS}/ first", dir.display());
+    let index = Index::create(dir)?;
+    let report = index.reindex(&ReindexOptions::new([SAMPLE_CORPUS]))?;
+    eprintln!(
+        "gazette: indexed {} documents from {} files in {:.2} s",
+        report.documents_indexed,
+        report.added + report.updated,
+        report.elapsed_secs
+    );
+    for w in &report.warnings {
+        eprintln!("gazette: warning: {w}");
+    }
+    Ok(())
+}
+
+pub fn cmd_index(out: &mut impl Write, args: IndexArgs) -> Result<Status> {
+    let dir = args.index.path();
+    let mut opts = ReindexOptions {
+        roots: args.paths,
+        full: args.full,
+        dry_run: args.dry_run,
+        follow_symlinks: args.follow,
+        threads: args.threads,
+        commit_every: args.commit_every,
+        ..ReindexOptions::default()
+    };
+    let index = if opts.full && !opts.dry_run {
+        Index::recreate(&dir)?
+    } else if opts.dry_run && !Index::exists(&dir) {
+        Index::create_in_ram()?
+    } else {
+        Index::open_or_create(&dir)?
+    };
+    let bar = (!args.quiet && !args.json && std::io::stderr().is_terminal()).then(print::progress_bar);
+    if let Some(bar) = &bar {
+        let bar = bar.clone();
+        let started = std::time::Instant::now();
+        opts.progress = Some(Arc::new(move |p: &gazette::index::Progress| {
+            bar.set_length(p.files_total as u64);
+            bar.set_position(p.files_done as u64);
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!(
+                "{} docs ({:.0}/s), {:.1} MB ({:.1} MB/s)",
+                p.documents,
+                p.documents as f64 / secs,
+                p.bytes as f64 / 1e6,
+                p.bytes as f64 / 1e6 / secs
+            ));
+        }));
+    }
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let cancel = cancel.clone();
+        // Ctrl-C stops after the current chunk of files; what is done is committed.
+        let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
+    }
+    opts.cancel = Some(cancel);
+    let mut writer = index.writer_with(args.memory.max(16) * 1024 * 1024, 0)?;
+    let report = writer
+        .reindex(&opts)
+        .with_context(|| format!("indexing into {} stopped; it keeps its last commit", dir.display()))?;
+    writer.finish()?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    for w in &report.warnings {
+        eprintln!("gazette: warning: {w}");
+    }
+    for f in &report.failed {
+        eprintln!("gazette: failed: {f}");
+    }
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)?;
+    } else if !args.quiet {
+        print::report(out, &report, &dir)?;
+    }
+    if report.interrupted {
+        eprintln!("gazette: interrupted; what was done is committed, run the same command again to finish");
+        return Ok(Status::Error);
+    }
+    Ok(if report.problem_count() > 0 { Status::Problems } else { Status::Success })
+}
+
+pub fn cmd_search(out: &mut impl Write, args: SearchArgs) -> Result<Status> {
+    let idx = open_for_search(&args.index)?;
+    let mut request = SearchRequest::new(args.query)
+        .limit(args.limit)
+        .offset(args.offset)
+        .match_any(args.any)
+        .passages(args.passages)
+        .facets(args.facets)
+        .sort(args.sort.into());
+    if let Some(days) = args.recency {
+        request = request.recency(days);
+    }
+    let facet_filters =
+        [(FacetField::Country, args.country), (FacetField::Actor, args.actor), (FacetField::Topic, args.topic)];
+    // The filters in words, for the closing line of the human output.
+    let mut filters: Vec<String> = facet_filters
+        .iter()
+        .filter(|(_, values)| !values.is_empty())
+        .map(|(field, values)| format!("{} {}", field.name(), values.join(" or ")))
+        .collect();
+    filters.extend(args.from.iter().map(|f| format!("from {f}")));
+    filters.extend(args.to.iter().map(|t| format!("to {t}")));
+    if let Some(from) = args.from {
+        request = request.from(from);
+    }
+    if let Some(to) = args.to {
+        request = request.to(to);
+    }
+    for (field, values) in facet_filters {
+        for v in values {
+            request = request.filter(field, v);
+        }
+    }
+    if args.explain {
+        print::explain(out, &request.explain(&idx)?)?;
+    }
+    let results = idx.search(&request)?;
+    // `--json` predates `--format` and wins over it.
+    let format = if args.json { SearchFormat::Json } else { args.format };
+    match format {
+        SearchFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &results)?;
+            writeln!(out)?;
+        }
+        SearchFormat::Csv => print::search_csv(out, &results)?,
+        SearchFormat::Html => print::search_html(out, &results)?,
+        SearchFormat::Text => print::search(out, &results, &filters, use_color(args.color))?,
+    }
+    Ok(if results.total > 0 { Status::Success } else { Status::NoMatch })
+}
+
+pub fn cmd_timeline(out: &mut impl Write, args: TimelineArgs) -> Result<Status> {
+    let idx = open_for_search(&args.index)?;
+    let rows = idx.timeline(&SearchRequest::new(args.query), args.by.into())?;
+    match args.format {
+        TimelineFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &rows)?;
+            writeln!(out)?;
+        }
+        TimelineFormat::Csv => {
+            writeln!(out, "period,matching,total,share")?;
+            for r in &rows {
+                writeln!(out, "{},{},{},{:.4}", r.period, r.matching, r.total, r.share)?;
+            }
+        }
+        TimelineFormat::Text => print::timeline(out, &rows)?,
+    }
+    Ok(if rows.iter().any(|r| r.matching > 0) { Status::Success } else { Status::NoMatch })
+}
+
+pub fn cmd_facets(out: &mut impl Write, args: FacetsArgs) -> Result<Status> {
+    let idx = Index::open(args.index.path())?;
+    let counts = idx.facet_counts(args.field.into(), &SearchRequest::new(args.query))?;
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &counts)?;
+        writeln!(out)?;
+    } else {
+        print::facet_tree(out, &counts, args.limit)?;
+    }
+    Ok(if counts.is_empty() { Status::NoMatch } else { Status::Success })
+}
+
+pub fn cmd_show(out: &mut impl Write, args: ShowArgs) -> Result<Status> {
+    let idx = Index::open(args.index.path())?;
+    let doc = idx.get(&args.id)?;
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)?;
+    } else {
+        print::show(out, &doc)?;
+    }
+    Ok(Status::Success)
+}
+
+pub fn cmd_stats(out: &mut impl Write, args: StatsArgs) -> Result<Status> {
+    let dir = args.index.path();
+    let idx = Index::open(&dir)?;
+    let stats = idx.stats()?;
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &stats)?;
+        writeln!(out)?;
+    } else {
+        print::stats(out, &stats, &dir)?;
+    }
+    Ok(Status::Success)
+}
+
+pub fn cmd_enrich(out: &mut impl Write, args: EnrichArgs) -> Result<Status> {
+    let enricher = gazette::enrich::Enricher::builtin()?;
+    let mut problems = 0;
+    for root in &args.paths {
+        let walked = gazette::load::walk(root, &gazette::load::WalkOptions::default());
+        for e in &walked.errors {
+            eprintln!("gazette: failed: {e}");
+            problems += 1;
+        }
+        for file in &walked.files {
+            let loaded = match gazette::load::load_file(&file.path, &file.id_base) {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("gazette: failed: {e}");
+                    problems += 1;
+                    continue;
+                }
+            };
+            for w in &loaded.warnings {
+                eprintln!("gazette: warning: {w}");
+                problems += 1;
+            }
+            for doc in &loaded.documents {
+                let e = enricher.enrich(doc);
+                if args.json {
+                    serde_json::to_writer(&mut *out, &print::enrichment_json(doc, &e))?;
+                    writeln!(out)?;
+                } else {
+                    print::enrichment(out, doc, &e)?;
+                }
+            }
+        }
+    }
+    Ok(if problems > 0 { Status::Problems } else { Status::Success })
+}
+
+fn use_color(choice: Color) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
