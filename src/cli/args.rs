@@ -39,6 +39,10 @@ pub enum Command {
     Enrich(EnrichArgs),
     /// Show index statistics and the last run's report.
     Stats(StatsArgs),
+    /// Print a shell completion script to stdout.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff, with every subcommand) to stdout.
+    Man,
 }
 
 // The `--index` option shared by every command that reads or writes an index.
@@ -291,6 +295,13 @@ pub struct StatsArgs {
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[cfg(test)]

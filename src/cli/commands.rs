@@ -8,13 +8,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
+use clap::CommandFactory;
 use gazette::query::FacetField;
 use gazette::{Index, ReindexOptions, SearchRequest};
 
 use super::Status;
 use super::args::{
-    Color, EnrichArgs, FacetsArgs, IndexArgs, IndexDir, SearchArgs, SearchFormat, ShowArgs, StatsArgs, TimelineArgs,
-    TimelineFormat,
+    Cli, Color, CompletionsArgs, EnrichArgs, FacetsArgs, IndexArgs, IndexDir, SearchArgs, SearchFormat, ShowArgs,
+    StatsArgs, TimelineArgs, TimelineFormat,
 };
 use super::print;
 
@@ -260,6 +261,34 @@ pub fn cmd_enrich(out: &mut impl Write, args: EnrichArgs) -> Result<Status> {
         }
     }
     Ok(if problems > 0 { Status::Problems } else { Status::Success })
+}
+
+pub fn cmd_completions(out: &mut impl Write, args: CompletionsArgs) -> Result<Status> {
+    // clap_complete panics when its writer fails; writing to memory first keeps a closed
+    // pipe (`gazette completions bash | head`) an ordinary, silent write error.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "gazette", &mut script);
+    out.write_all(&script)?;
+    Ok(Status::Success)
+}
+
+/// The top-level page, then one page per subcommand (`gazette-search(1)`, ...), as clap_mangen
+/// would write them to separate files: man and groff read several `.TH` pages in one stream
+/// in order, so `gazette man | man -l -` shows them all and nothing needs installing.
+pub fn cmd_man(out: &mut impl Write) -> Result<Status> {
+    let mut cmd = Cli::command();
+    // Building fills in each subcommand's display name (`gazette-search`) and usage line
+    // (`gazette search`), which its page takes as title and synopsis.
+    cmd.build();
+    // Subcommands have no version of their own; without this their footer would read
+    // "search" where the top page's reads "gazette 0.1.0".
+    let source = format!("gazette {}", env!("CARGO_PKG_VERSION"));
+    clap_mangen::Man::new(cmd.clone()).render(out)?;
+    // clap's generated `help` subcommand only repeats `--help`; it gets no page of its own.
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
+        clap_mangen::Man::new(sub.clone()).source(source.as_str()).render(out)?;
+    }
+    Ok(Status::Success)
 }
 
 fn use_color(choice: Color) -> bool {

@@ -54,6 +54,8 @@ pub fn run() -> Result<Status> {
         Command::Show(args) => commands::cmd_show(&mut out, args)?,
         Command::Enrich(args) => commands::cmd_enrich(&mut out, args)?,
         Command::Stats(args) => commands::cmd_stats(&mut out, args)?,
+        Command::Completions(args) => commands::cmd_completions(&mut out, args)?,
+        Command::Man => commands::cmd_man(&mut out)?,
     };
     out.flush()?;
     Ok(status)
