@@ -15,14 +15,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// Reading or writing a file or folder failed.
-    #[error("{}: {source}", path.display())]
+    /// Reading or writing a file or folder failed. The message holds the cause, which is
+    /// therefore not also given as `source()` (a reporter would print it twice).
+    #[error("{}: {cause}", path.display())]
     Io {
         /// The file or folder.
         path: PathBuf,
         /// The underlying error.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A source file could not be read as a document.
     #[error("{}{}: {problem}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
@@ -35,15 +35,15 @@ pub enum Error {
         problem: FileProblem,
     },
     /// There is no Gazette index in the directory.
-    #[error("no index at {} (create it with `gazette index PATH... --index {}`)", dir.display(), dir.display())]
+    #[error("no index at {}", dir.display())]
     IndexNotFound {
         /// The directory that was expected to hold an index.
         dir: PathBuf,
     },
     /// The index was built by a version of Gazette with another schema.
     #[error(
-        "the index at {} has schema version {found}, this Gazette needs version {expected}; rebuild it with `gazette index PATH... --index {} --full`",
-        dir.display(), dir.display()
+        "the index at {} has schema version {found}, this Gazette needs version {expected}; rebuild it",
+        dir.display()
     )]
     SchemaMismatch {
         /// The index directory.
@@ -151,7 +151,7 @@ impl Error {
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Io { path: path.into(), source }
+        Error::Io { path: path.into(), cause: source }
     }
 }
 

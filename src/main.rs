@@ -1,5 +1,5 @@
 //! The `gazette` command: parse arguments, run, map the outcome to an exit code
-//! (0: found / done, 1: nothing found / done with problems, 2: error).
+//! (0: found / done, 1: nothing found / done with problems, 2: error; see `cli::Status`).
 
 mod cli;
 
@@ -12,7 +12,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     match cli::run() {
-        Ok(code) => ExitCode::from(code as u8),
+        Ok(status) => ExitCode::from(status.code()),
         Err(err) => {
             // `gazette search ... | head` closing the pipe is not an error.
             if err
@@ -22,8 +22,9 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let chain: Vec<String> = err.chain().map(|c| c.to_string()).collect();
-            eprintln!("gazette: error: {}", dedup_chain(&chain));
-            ExitCode::from(cli::Status::Error as u8)
+            let hint = cli::hint(&err).map(|h| format!(" {h}")).unwrap_or_default();
+            eprintln!("gazette: error: {}{hint}", dedup_chain(&chain));
+            ExitCode::from(cli::Status::Error.code())
         }
     }
 }

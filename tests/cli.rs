@@ -303,3 +303,59 @@ fn csv_and_html_output_escape_what_they_must() {
         "{html}"
     );
 }
+
+/// Every subcommand a user can type; the completion scripts and the man page must know them all.
+const SUBCOMMANDS: [&str; 9] =
+    ["index", "search", "timeline", "facets", "show", "enrich", "stats", "completions", "man"];
+
+#[test]
+fn completions_for_each_shell_know_every_subcommand_and_flag() {
+    let t = tempfile::tempdir().unwrap();
+    // (shell, what only that shell's script says, how it spells the `--country` option)
+    let cases = [
+        ("bash", "complete -F _gazette", "--country"),
+        ("zsh", "#compdef gazette", "'*--country=["),
+        ("fish", "complete -c gazette", "-l country"),
+        ("powershell", "Register-ArgumentCompleter -Native -CommandName 'gazette'", "'--country'"),
+    ];
+    for (shell, marker, country) in cases {
+        let out = gazette(t.path()).args(["completions", shell]).assert().code(0).get_output().clone();
+        assert!(out.stderr.is_empty(), "{shell}: {}", String::from_utf8_lossy(&out.stderr));
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: no {marker:?} in\n{script}");
+        assert!(script.contains(country), "{shell}: no {country:?} in\n{script}");
+        // The possible values of `--sort` are completed too, the hyphenated one included.
+        assert!(script.contains("-date"), "{shell}: no -date in\n{script}");
+        for sub in SUBCOMMANDS {
+            assert!(script.contains(sub), "{shell}: no {sub:?} in\n{script}");
+        }
+    }
+    gazette(t.path())
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("invalid value 'tcsh'"));
+}
+
+#[test]
+fn man_page_is_roff_with_a_page_per_subcommand() {
+    let t = tempfile::tempdir().unwrap();
+    let out = gazette(t.path()).arg("man").assert().code(0).get_output().clone();
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let man = String::from_utf8(out.stdout).unwrap();
+    // The roff crate opens with two lines defining the apostrophe string (`.ie`/`.el`);
+    // the first request after them is the top page's title header.
+    let first = man.lines().find(|l| !l.starts_with(".ie ") && !l.starts_with(".el ")).unwrap();
+    assert!(first.starts_with(".TH gazette 1 "), "{first}");
+    for sub in SUBCOMMANDS {
+        // Listed on the top page, and a page of its own with its usage line.
+        assert!(man.contains(&format!("gazette\\-{sub}(1)")), "{sub} not listed");
+        assert!(man.contains(&format!("\n.TH gazette-{sub} 1 ")), "no page for {sub}");
+        assert!(man.contains(&format!("\\fBgazette {sub}\\fR")), "no synopsis for {sub}");
+    }
+    assert!(!man.contains(".TH gazette-help"), "clap's help subcommand needs no page");
+    for flag in ["\\-\\-country", "\\-\\-sort", "\\-date", "\\-\\-dry\\-run", "\\-\\-by", "GAZETTE_INDEX"] {
+        assert!(man.contains(flag), "{flag} missing");
+    }
+}

@@ -363,7 +363,7 @@ impl Index {
     }
 
     /// Deletes the index in `dir` (only files an index holds) and creates an empty one: for
-    /// `--full` rebuilds, including of an index with another schema version.
+    /// full rebuilds, including of an index with another schema version.
     ///
     /// ```
     /// use gazette::{Document, Index};

@@ -140,7 +140,7 @@ impl FileFailure {
     /// A failure of `path` (used when the error names no path of its own).
     fn new(path: PathBuf, error: Error) -> FileFailure {
         match error {
-            Error::Io { path, source } => FileFailure { path, reason: source.to_string() },
+            Error::Io { path, cause } => FileFailure { path, reason: cause.to_string() },
             other => FileFailure { path, reason: other.to_string() },
         }
     }
