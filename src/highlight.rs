@@ -329,7 +329,7 @@ impl Highlighter {
             return Vec::new();
         }
         let matches = self.matches(body);
-        let sentences = sentences(body);
+        let sentences = crate::text::sentences(body);
         // Score each sentence by the distinct terms it holds (weighted), plus a little for
         // repeats, and remember its matches.
         // (score, sentence, highlights with their clause)
@@ -440,64 +440,6 @@ fn word_end(s: &str, i: usize, max: usize) -> usize {
     }
 }
 
-/// Sentence byte ranges: ends at `.`, `!` or `?` (with closing quotes) followed by white
-/// space and an upper-case letter, digit or quote, unless the word before the dot is a known
-/// abbreviation or an initial; and at paragraph and line breaks.
-pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
-    const ABBREVIATIONS: &[&str] = &[
-        "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Capt", "Sgt", "Adm", "Maj",
-        "Jr", "Sr", "No", "Inc", "Corp", "Ltd", "Co", "vs", "etc", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
-        "Sep", "Sept", "Oct", "Nov", "Dec", "U.S", "U.K", "U.N", "E.U", "Mt", "Ft", "Rev", "Hon", "approx",
-    ];
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'\n' {
-            if i > start {
-                out.push(start..i);
-            }
-            start = i + 1;
-        } else if matches!(b, b'.' | b'!' | b'?') {
-            let mut end = i + 1;
-            // Closing quotes and brackets belong to the sentence.
-            while end < bytes.len() {
-                let rest = &text[end..];
-                let c = rest.chars().next().expect("in bounds");
-                if matches!(c, '"' | '\'' | ')' | '\u{201d}' | '\u{2019}') {
-                    end += c.len_utf8();
-                } else {
-                    break;
-                }
-            }
-            let next = text[end..].chars().next();
-            let after = text[end..].trim_start_matches([' ', '\t']).chars().next();
-            let boundary = next.is_some_and(|c| c == ' ' || c == '\t')
-                && after.is_some_and(|c| {
-                    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '\u{201c}' | '\'' | '(' | '[')
-                });
-            let word = text[start..i].rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
-            let abbreviation = b == b'.'
-                && (ABBREVIATIONS.contains(&word)
-                    || (word.chars().count() == 1 && word.chars().all(char::is_uppercase)));
-            if boundary && !abbreviation {
-                out.push(start..end);
-                start = end;
-                i = end;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    if start < text.len() && !text[start..].trim().is_empty() {
-        out.push(start..text.len());
-    }
-    out.retain(|r| !text[r.clone()].trim().is_empty());
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,16 +452,6 @@ mod tests {
         }
         let terms = terms.iter().map(|t| (t.to_string(), 1.0)).collect();
         Highlighter::new(terms, spec, DEFAULT_PASSAGE_CHARS)
-    }
-
-    #[test]
-    fn sentence_split() {
-        let text = "U.S. officials met Mr. Wang on Jan. 5. They agreed! \"Good,\" he said. Next?\nNew line";
-        let got: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
-        assert_eq!(
-            got,
-            ["U.S. officials met Mr. Wang on Jan. 5.", " They agreed!", " \"Good,\" he said.", " Next?", "New line"]
-        );
     }
 
     #[test]

@@ -54,6 +54,7 @@ pub mod load;
 mod packed;
 pub mod query;
 pub mod schema;
+pub mod text;
 
 pub use document::Document;
 pub use enrich::{Enriched, Enricher, Enrichment};

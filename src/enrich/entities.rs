@@ -389,44 +389,6 @@ fn boundary_ok(text: &str, start: usize, end: usize) -> bool {
     !glued_before && !glued_after
 }
 
-/// Byte range of the sentence around `pos`.
-fn sentence_of(text: &str, pos: usize) -> (usize, usize) {
-    let bytes = text.as_bytes();
-    let mut s = pos;
-    while s > 0 {
-        let b = bytes[s - 1];
-        if b == b'\n'
-            || ((b == b'.' || b == b'?' || b == b'!')
-                && s < bytes.len()
-                && bytes[s] == b' '
-                && s >= 3
-                && !is_abbrev_dot(text, s - 1))
-        {
-            break;
-        }
-        s -= 1;
-    }
-    let mut e = pos;
-    while e < bytes.len() {
-        let b = bytes[e];
-        if b == b'\n'
-            || ((b == b'.' || b == b'?' || b == b'!')
-                && (e + 1 >= bytes.len() || bytes[e + 1] == b' ' || bytes[e + 1] == b'"')
-                && !is_abbrev_dot(text, e))
-        {
-            break;
-        }
-        e += 1;
-    }
-    (s, e.min(bytes.len()))
-}
-
-/// A dot that ends an abbreviation or initial (`U.S.`, `Mr.`, `H.`), not a sentence.
-fn is_abbrev_dot(text: &str, dot: usize) -> bool {
-    let word = text[..dot].rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
-    word.len() <= 3 && word.chars().next().is_some_and(char::is_uppercase) || word.contains('.')
-}
-
 #[derive(Debug, Clone, Copy)]
 struct Tok {
     start: usize,
@@ -485,73 +447,6 @@ struct Scan {
     /// The evidence strings of ambiguous names present as whole words (indices into
     /// `EntityMatcher::evidence`).
     evidence: Vec<usize>,
-}
-
-/// What a byte says of the character it starts: an ASCII separator, an ASCII letter or
-/// digit, or the first byte of another character (to decode).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum ByteClass {
-    Separator,
-    Alnum,
-    Other,
-}
-
-static BYTE_CLASS: [ByteClass; 256] = {
-    let mut t = [ByteClass::Other; 256];
-    let mut b = 0;
-    while b < 128 {
-        t[b] = if (b as u8).is_ascii_alphanumeric() { ByteClass::Alnum } else { ByteClass::Separator };
-        b += 1;
-    }
-    t
-};
-
-/// Byte ranges of the maximal runs of alphanumeric characters: tight loops over ASCII bytes
-/// (separators between words, letters and digits inside them), decoding only the other
-/// characters.
-pub(crate) fn word_spans(text: &str) -> Vec<(usize, usize)> {
-    let bytes = text.as_bytes();
-    let n = bytes.len();
-    // About one word per six bytes in English; room for more, so that the vector seldom grows.
-    let mut out = Vec::with_capacity(n / 4 + 16);
-    let class = |i: usize| BYTE_CLASS[bytes[i] as usize];
-    // Whether the character at `i` is alphanumeric, and its length.
-    let char_at = |i: usize| -> (bool, usize) {
-        let c = text[i..].chars().next().expect("at a char boundary");
-        (c.is_alphanumeric(), c.len_utf8())
-    };
-    let mut i = 0;
-    while i < n {
-        while i < n && class(i) == ByteClass::Separator {
-            i += 1;
-        }
-        if i == n {
-            break;
-        }
-        if class(i) == ByteClass::Other {
-            let (alnum, len) = char_at(i);
-            if !alnum {
-                i += len;
-                continue;
-            }
-        }
-        let start = i;
-        loop {
-            while i < n && class(i) == ByteClass::Alnum {
-                i += 1;
-            }
-            if i < n && class(i) == ByteClass::Other {
-                let (alnum, len) = char_at(i);
-                if alnum {
-                    i += len;
-                    continue;
-                }
-            }
-            break;
-        }
-        out.push((start, i));
-    }
-    out
 }
 
 /// Gazetteer names, role titles and verbs of speech, looked for only where they can start:
@@ -1246,11 +1141,15 @@ fn salience(text: &str, t: &Text<'_>, v: &Vocabulary, speech: &[usize], accs: &m
     // Sentences with a verb of speech, found once: a mention inside one is quoted. The verbs
     // come in text order, and a verb inside the sentence found last is in that same sentence
     // (no boundary lies between it and either end), so the sentence is not looked for again.
+    let sentences = if speech.is_empty() { Vec::new() } else { crate::text::sentences(text) };
     let mut quotes: Vec<(usize, usize)> = Vec::with_capacity(speech.len());
     for &p in speech {
         match quotes.last() {
             Some(&(s, e)) if s <= p && p < e => {}
-            _ => quotes.push(sentence_of(text, p)),
+            _ => {
+                let r = crate::text::sentence_around(&sentences, p);
+                quotes.push((r.start, r.end));
+            }
         }
     }
     quotes.sort_unstable();
@@ -1336,29 +1235,6 @@ fn salience(text: &str, t: &Text<'_>, v: &Vocabulary, speech: &[usize], accs: &m
             && let Some(acc) = accs.get_mut(&Key(Kind::Country, &c.name))
         {
             acc.via_actor.push(actor);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::word_spans;
-
-    #[test]
-    fn words_are_runs_of_letters_and_digits() {
-        let table: &[(&str, &[&str])] = &[
-            ("", &[]),
-            ("  ", &[]),
-            ("Xi", &["Xi"]),
-            ("Xi's U.S.-China talks", &["Xi", "s", "U", "S", "China", "talks"]),
-            ("café—Zürich, 2015!", &["café", "Zürich", "2015"]),
-            ("«Ελλάδα» и Москва", &["Ελλάδα", "и", "Москва"]),
-            ("end.", &["end"]),
-            ("—a", &["a"]),
-        ];
-        for (text, want) in table {
-            let got: Vec<&str> = word_spans(text).into_iter().map(|(s, e)| &text[s..e]).collect();
-            assert_eq!(&got, want, "{text:?}");
         }
     }
 }

@@ -141,7 +141,7 @@ impl Enricher {
             body_start,
         };
         // Words are found once, for both.
-        let spans = entities::word_spans(&text);
+        let spans = crate::text::word_spans(&text);
         let (countries, persons, organizations) = entities::extract(&self.entities, &self.vocab, &t, &spans);
         let topics = self.topics.assign_spans(&text, &spans, t.title_end, t.body_start);
         Enrichment { countries, persons, organizations, topics }

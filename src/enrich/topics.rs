@@ -485,7 +485,7 @@ impl TopicMatcher {
     #[cfg(test)]
     fn assign(&self, title: &str, body: &str) -> Vec<TopicAssignment> {
         let text = format!("{title}\n\n{body}");
-        let spans = super::entities::word_spans(&text);
+        let spans = crate::text::word_spans(&text);
         self.assign_spans(&text, &spans, title.len(), title.len() + 2)
     }
 

@@ -26,6 +26,7 @@ use crate::error::{Error, Result};
 use crate::facet::{self, FacetField};
 use crate::highlight::{NearSpec, Spec};
 use crate::index::Index;
+use crate::schema;
 
 /// Most words a wildcard or fuzzy word may expand to, per field.
 pub const MAX_EXPANSIONS: usize = 1024;
@@ -181,7 +182,7 @@ impl<'a> Compiler<'a> {
                 let resolved = facet::resolve(&*self.index.vocabulary()?, facet, text)?;
                 return Ok(Some(facets::any_of(facet.field(self.index.fields()), &resolved)));
             }
-            if name == "date" {
+            if name == schema::DATE {
                 let (lo, hi) = self.period(text)?;
                 return Ok(Some(self.date_range(Bound::Included(lo), Bound::Excluded(hi))));
             }
@@ -237,7 +238,8 @@ impl<'a> Compiler<'a> {
     fn collect_spec(&self, node: &Node, spec: &mut Spec) {
         let fields = self.index.fields();
         let body = fields.body;
-        let shown = |f: &Option<String>| f.as_deref().is_none_or(|f| ["title", "body", "lead"].contains(&f));
+        let shown =
+            |f: &Option<String>| f.as_deref().is_none_or(|f| [schema::TITLE, schema::BODY, schema::LEAD].contains(&f));
         let words = |terms: Vec<Term>| -> Vec<String> {
             terms.iter().filter_map(|t| t.value().as_str().map(str::to_string)).collect()
         };
@@ -383,7 +385,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn phrase(&self, field: Option<&str>, text: &str, slop: u32) -> Result<Option<Box<dyn Query>>> {
-        if field.is_some_and(|f| FacetField::from_name(f).is_some() || f == "date") {
+        if field.is_some_and(|f| FacetField::from_name(f).is_some() || f == schema::DATE) {
             return self.term(field, text, &TermPattern::Exact);
         }
         let mut clauses = Vec::new();
@@ -418,7 +420,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn range(&self, field: &str, lower: &Bound<String>, upper: &Bound<String>) -> Result<Box<dyn Query>> {
-        if field != "date" {
+        if field != schema::DATE {
             return Err(self.invalid(format!("ranges work on date only, not on {field}")));
         }
         // A bound is a whole period: [2015 TO 2016] is 2015-01-01 up to the end of 2016.

@@ -406,7 +406,9 @@ fn lex_word(chars: &[char], i: &mut usize, fields: &[&str], detect_fields: bool)
 fn is_field(name: &str, fields: &[&str]) -> bool {
     let extra_key =
         |key: &str| !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
-    fields.contains(&name) || (fields.contains(&"extra") && name.strip_prefix("extra.").is_some_and(extra_key))
+    fields.contains(&name)
+        || (fields.contains(&crate::schema::EXTRA)
+            && name.strip_prefix(crate::schema::EXTRA).and_then(|k| k.strip_prefix('.')).is_some_and(extra_key))
 }
 
 fn unknown_field(position: usize, name: &str, fields: &[&str]) -> ParseError {

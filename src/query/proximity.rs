@@ -61,7 +61,7 @@ fn unit_of_positions(text: &str, unit: &Unit) -> Vec<u32> {
         out.push(start..text.len());
         out
     } else {
-        crate::highlight::sentences(text)
+        crate::text::sentences(text)
     };
     let mut analyzer = unit.analyzer.clone();
     let mut stream = analyzer.token_stream(text);
