@@ -195,8 +195,8 @@ impl WantedWords {
             }
         }
         WantedWords {
-            words: crate::schema::english_words(),
-            stemmer: crate::schema::english_stemmer(),
+            words: crate::analysis::english_words(),
+            stemmer: crate::analysis::english_stemmer(),
             wanted,
             first,
             seen: Default::default(),

@@ -43,6 +43,7 @@
 
 #![deny(missing_docs)]
 
+mod analysis;
 pub mod date;
 pub mod document;
 pub mod enrich;

@@ -5,15 +5,17 @@
 //! every tantivy commit, so what is recorded always matches what is committed.
 
 mod convert;
-
-pub(crate) use convert::stored_date;
 mod manifest;
 mod merges;
 mod reindex;
+mod vocabulary;
+mod writer;
+
+pub(crate) use convert::stored_date;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
@@ -23,13 +25,14 @@ use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyEr
 
 pub use manifest::{FileEntry, Manifest};
 pub use reindex::{FileFailure, Plan, Progress, ProgressFn, ReindexOptions, ReindexReport};
+pub use writer::Writer;
 
-use crate::document::Document;
-use crate::enrich::{Enriched, Enricher, Enrichment};
+use crate::enrich::{Enriched, Enricher};
 use crate::error::{Error, Result};
 use crate::facet::Vocabulary;
 use crate::facet::cache::ValueCache;
-use crate::schema::{self, Fields};
+use crate::schema::Fields;
+use vocabulary::{IndexVocabulary, VOCABULARY_DIR};
 
 /// Default memory budget of the writer, all indexing threads together.
 pub const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
@@ -40,9 +43,6 @@ pub use merges::MAX_MERGED_DOCS;
 const MIN_MEMORY_PER_THREAD_BYTES: usize = 15 * 1024 * 1024;
 
 const LAST_RUN_FILE: &str = "gazette-last-run.json";
-
-/// The folder of an index that holds a copy of the data files of its vocabulary.
-const VOCABULARY_DIR: &str = "gazette-vocabulary";
 
 /// What Gazette records in each commit.
 #[derive(Debug, Serialize, Deserialize)]
@@ -55,98 +55,6 @@ struct Payload {
     #[serde(default)]
     vocabulary: Option<String>,
 }
-
-/// The vocabulary of an index, read and compiled when first needed: a search without facet
-/// filters needs neither, and compiling the matchers is only for writing.
-struct IndexVocabulary {
-    fingerprint: String,
-    /// Where it comes from when not yet read.
-    source: VocabularySource,
-    parsed: OnceLock<Arc<Vocabulary>>,
-    compiled: OnceLock<Arc<Enricher>>,
-}
-
-enum VocabularySource {
-    /// The vocabulary compiled into Gazette.
-    Builtin,
-    /// The copy an index on disk keeps of a vocabulary of one's own.
-    Dir(PathBuf),
-    /// Given when the index was created or opened.
-    Given,
-}
-
-impl IndexVocabulary {
-    fn builtin() -> IndexVocabulary {
-        IndexVocabulary {
-            fingerprint: Vocabulary::builtin_fingerprint().to_string(),
-            source: VocabularySource::Builtin,
-            parsed: OnceLock::new(),
-            compiled: OnceLock::new(),
-        }
-    }
-
-    fn given(enricher: Arc<Enricher>) -> IndexVocabulary {
-        let v = IndexVocabulary {
-            fingerprint: enricher.vocabulary().fingerprint(),
-            source: VocabularySource::Given,
-            parsed: OnceLock::new(),
-            compiled: OnceLock::new(),
-        };
-        let _ = v.parsed.set(enricher.vocabulary_arc());
-        let _ = v.compiled.set(enricher);
-        v
-    }
-
-    /// The vocabulary recorded in the commit of the index in `dir`.
-    fn recorded(dir: &Path, fingerprint: Option<String>) -> IndexVocabulary {
-        match fingerprint {
-            Some(f) if f != Vocabulary::builtin_fingerprint() => IndexVocabulary {
-                fingerprint: f,
-                source: VocabularySource::Dir(dir.join(VOCABULARY_DIR)),
-                parsed: OnceLock::new(),
-                compiled: OnceLock::new(),
-            },
-            _ => IndexVocabulary::builtin(),
-        }
-    }
-
-    fn vocabulary(&self) -> Result<Arc<Vocabulary>> {
-        if let Some(v) = self.parsed.get() {
-            return Ok(v.clone());
-        }
-        let v = match &self.source {
-            VocabularySource::Builtin => Vocabulary::builtin_shared()?,
-            VocabularySource::Dir(dir) => {
-                let v = Vocabulary::from_dir(dir)?;
-                if v.fingerprint() != self.fingerprint {
-                    return Err(Error::VocabularyMismatch {
-                        dir: dir.parent().map(Path::to_path_buf).unwrap_or_default(),
-                        index: self.fingerprint.clone(),
-                        given: v.fingerprint(),
-                    });
-                }
-                Arc::new(v)
-            }
-            VocabularySource::Given => unreachable!("a given vocabulary is set when the index is made"),
-        };
-        Ok(self.parsed.get_or_init(|| v).clone())
-    }
-
-    fn enricher(&self) -> Result<Arc<Enricher>> {
-        if let Some(e) = self.compiled.get() {
-            return Ok(e.clone());
-        }
-        let e = match self.source {
-            VocabularySource::Builtin => Enricher::builtin()?,
-            _ => Arc::new(Enricher::from_shared(self.vocabulary()?)),
-        };
-        Ok(self.compiled.get_or_init(|| e).clone())
-    }
-}
-
-/// The log may grow to this many bytes, or the snapshot's size if larger, before a commit
-/// writes a new snapshot.
-const MIN_LOG_BYTES_BEFORE_SNAPSHOT: u64 = 1 << 20;
 
 /// A Gazette index: a tantivy index with Gazette's schema, one long-lived reader, and the
 /// manifest of the files it was built from.
@@ -435,7 +343,7 @@ impl Index {
     }
 
     fn wrap(inner: tantivy::Index, fields: Fields, dir: Option<PathBuf>, vocabulary: IndexVocabulary) -> Result<Index> {
-        schema::register_analyzers(inner.tokenizers());
+        crate::analysis::register_analyzers(inner.tokenizers());
         // On disk, the reader follows commits made by other processes (a nightly reindex)
         // on its own; our own commits reload it explicitly, so tests see them at once.
         let policy = if dir.is_some() { ReloadPolicy::OnCommitWithDelay } else { ReloadPolicy::Manual };
@@ -698,24 +606,6 @@ impl Index {
     }
 }
 
-/// Writes the manifest of a commit: the changes appended to the log of the previous commit,
-/// or a new snapshot when there is none to append to or the log has outgrown the snapshot.
-fn write_manifest(
-    dir: &Path,
-    opstamp: u64,
-    manifest: &Manifest,
-    previous: Option<&manifest::Stored>,
-    changes: &BTreeMap<PathBuf, manifest::Change>,
-) -> Result<manifest::Stored> {
-    if let Some(stored) = previous {
-        let snapshot_len = std::fs::metadata(dir.join(&stored.snapshot)).map(|m| m.len()).unwrap_or(0);
-        if stored.log_len <= snapshot_len.max(MIN_LOG_BYTES_BEFORE_SNAPSHOT) {
-            return Manifest::append_log(dir, stored, changes);
-        }
-    }
-    manifest.write_snapshot(dir, opstamp)
-}
-
 /// Figures about an index, for `gazette stats`.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexStats {
@@ -731,259 +621,4 @@ pub struct IndexStats {
     pub files: usize,
     /// The report of the last reindex run, when there was one.
     pub last_run: Option<serde_json::Value>,
-}
-
-/// The one writer of an index. Changes become visible to searches at [`Writer::commit`].
-///
-/// ```
-/// use gazette::{Document, Index};
-/// let index = Index::create_in_ram()?;
-/// let mut w = index.writer()?;
-/// w.add(&Document::new("a", "Talks", "The talks began."))?;
-/// assert_eq!(index.num_docs(), 0);
-/// w.commit()?;
-/// assert_eq!(index.num_docs(), 1);
-/// # Ok::<(), gazette::Error>(())
-/// ```
-pub struct Writer<'a> {
-    index: &'a Index,
-    inner: IndexWriter,
-    manifest: Manifest,
-    /// Files whose entries changed since the last commit.
-    changes: BTreeMap<PathBuf, manifest::Change>,
-    /// Where the manifest of the last commit is.
-    stored: Option<manifest::Stored>,
-    /// The next commit writes a whole snapshot (after `delete_all`).
-    snapshot_needed: bool,
-    /// The index's enricher, once a document needed it.
-    enricher: Option<Arc<Enricher>>,
-}
-
-impl Writer<'_> {
-    /// Adds a document, enriched with the index's vocabulary, replacing any document with
-    /// the same id.
-    ///
-    /// ```
-    /// use gazette::{Document, Index};
-    /// let index = Index::create_in_ram()?;
-    /// let mut w = index.writer()?;
-    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
-    /// w.add(&Document::new("a", "Talks end", "The talks ended."))?; // replaces "a"
-    /// w.commit()?;
-    /// assert_eq!(index.num_docs(), 1);
-    /// assert_eq!(index.get("a")?.document.title, "Talks end");
-    /// # Ok::<(), gazette::Error>(())
-    /// ```
-    pub fn add(&mut self, doc: &Document) -> Result<()> {
-        let enrichment = self.index_enricher()?.enrich(doc);
-        self.add_enriched(doc, &enrichment)
-    }
-
-    /// The index's enricher, compiled at the first document that needs it.
-    pub(crate) fn index_enricher(&mut self) -> Result<Arc<Enricher>> {
-        Ok(match &self.enricher {
-            Some(e) => e.clone(),
-            None => self.enricher.insert(self.index.enricher()?).clone(),
-        })
-    }
-
-    /// Adds a document with an enrichment made by the caller (with this index's vocabulary:
-    /// see [`Index::enricher`]), replacing any document with the same id.
-    ///
-    /// ```
-    /// use gazette::{Document, Index, SearchRequest, enrich::Enrichment};
-    /// let index = Index::create_in_ram()?;
-    /// let mut w = index.writer()?;
-    /// let doc = Document::new("a", "Talks in Kyiv", "Ukraine and Poland began talks.");
-    /// w.add_enriched(&doc, &Enrichment::default())?; // no facets
-    /// w.commit()?;
-    /// assert_eq!(index.search(&SearchRequest::new("*").country("Ukraine"))?.total, 0);
-    /// # Ok::<(), gazette::Error>(())
-    /// ```
-    pub fn add_enriched(&mut self, doc: &Document, enrichment: &Enrichment) -> Result<()> {
-        let f = &self.index.fields;
-        self.inner.delete_term(Term::from_field_text(f.id, &doc.id));
-        self.inner.add_document(convert::to_tantivy(f, doc, enrichment))?;
-        Ok(())
-    }
-
-    /// Deletes the document with this id (if any).
-    ///
-    /// ```
-    /// use gazette::{Document, Index};
-    /// let index = Index::create_in_ram()?;
-    /// let mut w = index.writer()?;
-    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
-    /// w.add(&Document::new("b", "Grain", "Ukraine shipped wheat."))?;
-    /// w.commit()?;
-    /// w.delete("a");
-    /// w.commit()?;
-    /// assert_eq!((index.num_docs(), index.get("b")?.document.id.as_str()), (1, "b"));
-    /// # Ok::<(), gazette::Error>(())
-    /// ```
-    pub fn delete(&mut self, id: &str) {
-        self.inner.delete_term(Term::from_field_text(self.index.fields.id, id));
-    }
-
-    /// Deletes every document that came from this source file.
-    pub(crate) fn delete_file(&mut self, path: &Path) {
-        self.inner.delete_term(Term::from_field_text(self.index.fields.path, &path.to_string_lossy()));
-    }
-
-    /// Deletes every document and forgets every file.
-    ///
-    /// ```
-    /// use gazette::{Document, Index};
-    /// let index = Index::create_in_ram()?;
-    /// let mut w = index.writer()?;
-    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
-    /// w.add(&Document::new("b", "Grain", "Ukraine shipped wheat."))?;
-    /// w.commit()?;
-    /// w.delete_all()?;
-    /// w.commit()?;
-    /// assert_eq!(index.num_docs(), 0);
-    /// # Ok::<(), gazette::Error>(())
-    /// ```
-    pub fn delete_all(&mut self) -> Result<()> {
-        self.inner.delete_all_documents()?;
-        self.manifest = Manifest::default();
-        self.changes.clear();
-        self.snapshot_needed = true;
-        Ok(())
-    }
-
-    /// Records what the index holds of a source file, for the next commit.
-    pub(crate) fn set_file(&mut self, path: PathBuf, entry: FileEntry) {
-        self.change(path, manifest::Change::Set(entry));
-    }
-
-    /// Records that the index holds nothing of a source file any more.
-    pub(crate) fn forget_file(&mut self, path: &Path) {
-        if self.manifest.files.contains_key(path) {
-            self.change(path.to_path_buf(), manifest::Change::Remove);
-        }
-    }
-
-    /// Records more documents of a file indexed in parts; its entry has an empty hash until
-    /// [`Writer::set_file`] records it whole.
-    pub(crate) fn extend_file(&mut self, path: PathBuf, size: u64, modified_ns: u64, ids: Vec<String>) {
-        self.change(path, manifest::Change::Extend { size, modified_ns, ids });
-    }
-
-    fn change(&mut self, path: PathBuf, change: manifest::Change) {
-        change.clone().apply(&mut self.manifest.files, path.clone());
-        let merged = match self.changes.remove(&path) {
-            Some(previous) => previous.then(change),
-            None => change,
-        };
-        self.changes.insert(path, merged);
-    }
-
-    /// The manifest as it will be committed.
-    pub(crate) fn pending_manifest(&self) -> &Manifest {
-        &self.manifest
-    }
-
-    /// Commits: makes all changes durable and visible, together with the manifest.
-    ///
-    /// ```
-    /// use gazette::{Document, Index, SearchRequest};
-    /// let index = Index::create_in_ram()?;
-    /// let mut w = index.writer()?;
-    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
-    /// assert_eq!(index.search(&SearchRequest::new("talks"))?.total, 0);
-    /// w.commit()?;
-    /// assert_eq!(index.search(&SearchRequest::new("talks"))?.total, 1);
-    /// # Ok::<(), gazette::Error>(())
-    /// ```
-    pub fn commit(&mut self) -> Result<()> {
-        let version = self.index.fields.spec.version;
-        if let Some(dir) = &self.index.dir {
-            // The index keeps the files of its vocabulary (written once, before the first
-            // commit that names it, so that a crash never leaves a commit without them).
-            let copy = dir.join(VOCABULARY_DIR);
-            if !copy.is_dir() {
-                let tmp = dir.join(format!("{VOCABULARY_DIR}.tmp"));
-                let _ = std::fs::remove_dir_all(&tmp);
-                self.index.vocabulary()?.write_to(&tmp)?;
-                std::fs::rename(&tmp, &copy).map_err(|e| Error::io(&copy, e))?;
-            }
-        }
-        let mut prepared = self.inner.prepare_commit()?;
-        let stored = match &self.index.dir {
-            Some(dir) => {
-                let previous = self.stored.as_ref().filter(|_| !self.snapshot_needed);
-                Some(write_manifest(dir, prepared.opstamp(), &self.manifest, previous, &self.changes)?)
-            }
-            None => None,
-        };
-        let payload = Payload {
-            gazette_schema: version,
-            manifest: stored.clone(),
-            vocabulary: Some(self.index.vocabulary.fingerprint.clone()),
-        };
-        prepared.set_payload(&serde_json::to_string(&payload).expect("payload serializes"));
-        prepared.commit()?;
-        match (&self.index.dir, &stored) {
-            (Some(dir), Some(stored)) => Manifest::remove_others(dir, stored),
-            (None, _) => *self.index.ram_manifest.lock().unwrap_or_else(|e| e.into_inner()) = self.manifest.clone(),
-            (Some(_), None) => {}
-        }
-        self.stored = stored;
-        self.changes.clear();
-        self.snapshot_needed = false;
-        self.index.reader.reload()?;
-        Ok(())
-    }
-
-    /// Drops every change since the last commit.
-    ///
-    /// ```
-    /// use gazette::{Document, Index};
-    /// let index = Index::create_in_ram()?;
-    /// let mut w = index.writer()?;
-    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
-    /// w.rollback()?;
-    /// w.add(&Document::new("b", "Grain", "Ukraine shipped wheat."))?;
-    /// w.commit()?;
-    /// assert_eq!(index.num_docs(), 1);
-    /// assert!(index.get("a").is_err());
-    /// # Ok::<(), gazette::Error>(())
-    /// ```
-    pub fn rollback(&mut self) -> Result<()> {
-        self.inner.rollback()?;
-        self.manifest = self.index.manifest()?;
-        self.changes.clear();
-        self.snapshot_needed = false;
-        Ok(())
-    }
-
-    pub(crate) fn save_last_run(&self, report: &ReindexReport) {
-        if let Some(dir) = &self.index.dir
-            && let Ok(json) = serde_json::to_vec_pretty(report)
-        {
-            let tmp = dir.join(format!("{LAST_RUN_FILE}.tmp"));
-            if std::fs::write(&tmp, json).is_ok() {
-                let _ = std::fs::rename(tmp, dir.join(LAST_RUN_FILE));
-            }
-        }
-    }
-
-    /// Waits for background merges to finish (call before the process exits).
-    ///
-    /// ```
-    /// use gazette::{Document, Index};
-    /// let index = Index::create_in_ram()?;
-    /// let mut w = index.writer()?;
-    /// w.add(&Document::new("a", "Talks", "The talks began."))?;
-    /// w.commit()?;
-    /// w.finish()?;
-    /// assert_eq!(index.num_docs(), 1);
-    /// assert!(index.writer().is_ok()); // the lock is released
-    /// # Ok::<(), gazette::Error>(())
-    /// ```
-    pub fn finish(self) -> Result<()> {
-        self.inner.wait_merging_threads()?;
-        Ok(())
-    }
 }

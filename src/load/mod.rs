@@ -7,6 +7,7 @@
 
 mod html;
 mod json;
+mod lines;
 mod markdown;
 mod text;
 mod walk;
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub use crate::date::parse_date;
+pub use lines::{Line, LineBatches};
 pub(crate) use walk::modified_ns;
 pub use walk::{SourceFile, WalkOptions, walk};
 

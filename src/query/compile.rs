@@ -19,7 +19,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 use tantivy_fst::Automaton;
 
-use super::facets;
+use super::facet_counts;
 use super::parse::{Node, NodeKind, TermPattern};
 use super::proximity::{MAX_SENTENCE_WORDS, ProximityQuery, Side, Unit};
 use crate::error::{Error, Result};
@@ -180,7 +180,7 @@ impl<'a> Compiler<'a> {
                     return Err(self.invalid(format!("{name}: takes a name or a path, not a wildcard or fuzzy word")));
                 }
                 let resolved = facet::resolve(&*self.index.vocabulary()?, facet, text)?;
-                return Ok(Some(facets::any_of(facet.field(self.index.fields()), &resolved)));
+                return Ok(Some(facet_counts::any_of(facet.field(self.index.fields()), &resolved)));
             }
             if name == schema::DATE {
                 let (lo, hi) = self.period(text)?;

@@ -7,7 +7,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::results::{hit, query_terms};
 use super::{
-    FacetCount, FacetCounts, MAX_ACTOR_COUNTS, PreparedSearch, SearchRequest, SearchResults, Sort, facets,
+    FacetCount, FacetCounts, MAX_ACTOR_COUNTS, PreparedSearch, SearchRequest, SearchResults, Sort, facet_counts,
     result_counts,
 };
 use crate::error::Result;
@@ -94,7 +94,8 @@ impl PreparedSearch<'_> {
         let want = request.offset + request.limit.max(1);
         let top_docs = TopDocs::with_limit(want + TIE_SLACK);
         // Facet counts come from the same pass over the matching documents as the hits.
-        let counts = (request.facet_limit > 0).then(|| facets::counts_collector(index, request.facet_limit, true));
+        let counts =
+            (request.facet_limit > 0).then(|| facet_counts::counts_collector(index, request.facet_limit, true));
         let (top, total, counts): (Vec<(f64, DocAddress)>, usize, Option<result_counts::Counted>) = match request.sort {
             Sort::Relevance => match request.recency_days {
                 None => {
@@ -159,10 +160,11 @@ impl PreparedSearch<'_> {
     /// countries stay visible after ticking one).
     fn counts_shown(&self, searcher: &Searcher, counts: result_counts::Counted) -> Result<FacetCounts> {
         let limit = self.request.facet_limit;
-        let mut counts = facets::top_of(counts, limit);
+        let mut counts = facet_counts::top_of(counts, limit);
         for field in FacetField::ALL {
             if self.filters(field) {
-                let sideways = facets::top_counts(self.index, searcher, &*self.query_without(Some(field)), limit)?;
+                let sideways =
+                    facet_counts::top_counts(self.index, searcher, &*self.query_without(Some(field)), limit)?;
                 match field {
                     FacetField::Country => counts.country = sideways.country,
                     FacetField::Actor => counts.actor = sideways.actor,
@@ -176,7 +178,7 @@ impl PreparedSearch<'_> {
     /// Counts of every value of a facet field, all levels of the hierarchy, among the
     /// matching documents (paging is ignored).
     pub(crate) fn facet_counts(&self, field: FacetField) -> Result<Vec<FacetCount>> {
-        facets::count_all(self.index, &self.index.searcher(), &*self.query(), field, 3, MAX_ACTOR_COUNTS)
+        facet_counts::count_all(self.index, &self.index.searcher(), &*self.query(), field, 3, MAX_ACTOR_COUNTS)
     }
 }
 

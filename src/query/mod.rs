@@ -6,7 +6,8 @@ mod compile;
 mod execute;
 mod explain;
 pub(crate) mod facet_counter;
-mod facets;
+mod facet_counts;
+mod lex;
 pub mod parse;
 mod prepare;
 mod proximity;
@@ -16,7 +17,7 @@ mod results;
 mod timeline;
 
 pub use explain::{Clause, Relaxation};
-pub use facets::{FacetCount, FacetCounts};
+pub use facet_counts::{FacetCount, FacetCounts};
 pub use prepare::PreparedSearch;
 pub use request::{SearchRequest, Sort};
 pub use results::{Hit, SearchResults};

@@ -6,7 +6,7 @@ use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query};
 
 use super::compile::{self, Compiler};
 use super::parse::{self, Node};
-use super::{SearchRequest, facets};
+use super::{SearchRequest, facet_counts};
 use crate::error::{Error, Result};
 use crate::facet::{self, FacetField};
 use crate::highlight::Spec;
@@ -108,7 +108,7 @@ impl SearchRequest {
             for v in values {
                 resolved.extend(facet::resolve(&vocabulary, field, v)?);
             }
-            filters.push((field, facets::any_of(field.field(index.fields()), &resolved)));
+            filters.push((field, facet_counts::any_of(field.field(index.fields()), &resolved)));
         }
         Ok(PreparedSearch { request: self, index, compiler, tree, text, date, filters, spec })
     }

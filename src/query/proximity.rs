@@ -309,7 +309,7 @@ mod tests {
     #[test]
     fn word_positions_map_to_sentences_and_paragraphs() {
         let text = "Alpha beta. Gamma delta.\n\nEpsilon zeta.";
-        let unit = |paragraph| Unit { paragraph, analyzer: crate::schema::english_analyzer() };
+        let unit = |paragraph| Unit { paragraph, analyzer: crate::analysis::english_analyzer() };
         assert_eq!(unit_of_positions(text, &unit(false)), [0, 0, 1, 1, 2, 2]);
         assert_eq!(unit_of_positions(text, &unit(true)), [0, 0, 0, 0, 1, 1]);
     }

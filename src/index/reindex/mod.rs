@@ -1,0 +1,343 @@
+//! Incremental batch reindexing: walk the roots, compare with the manifest, load and enrich
+//! what changed on a pool of workers (`workers.rs`) while this thread feeds the one writer and
+//! commits periodically, and report what happened (`report.rs`).
+
+mod report;
+mod workers;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+pub use report::{FileFailure, Plan, Progress, ProgressFn, ReindexOptions, ReindexReport};
+use workers::{Msg, Outcome, produce};
+
+use super::{FileEntry, Index, Writer};
+use crate::error::{Error, Result};
+use crate::load::{self, SourceFile, WalkOptions};
+
+/// How many files are loaded in parallel before their documents go to the writer.
+const CHUNK_FILES: usize = 256;
+
+/// Default of [`ReindexOptions::stream_above`].
+const STREAM_BYTES: u64 = 32 << 20;
+
+/// Lines per batch of a streamed JSON Lines file.
+const STREAM_LINES: usize = 2048;
+
+impl Index {
+    /// Indexes files and folders incrementally: new and changed files are (re)loaded,
+    /// enriched and replace their previous documents; files that vanished from a root lose
+    /// their documents; unchanged files (same size and modification time) are not read.
+    ///
+    /// Errors of single files are recorded in the report and the run goes on; an `Err` means
+    /// the index itself could not be written (locked, disk full), and nothing after the last
+    /// commit landed.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("a.txt"), "Talks in Geneva\n\nGENEVA - Talks began.")?;
+    /// let index = gazette::Index::create_in_ram()?;
+    /// let report = index.reindex(&gazette::ReindexOptions::new([dir.path()]))?;
+    /// assert_eq!((report.added, report.documents_indexed), (1, 1));
+    /// assert_eq!(index.get("a.txt")?.document.dateline.as_deref(), Some("GENEVA"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reindex(&self, opts: &ReindexOptions) -> Result<ReindexReport> {
+        let mut writer = self.writer()?;
+        let report = writer.reindex(opts)?;
+        writer.finish()?;
+        Ok(report)
+    }
+}
+
+impl Writer<'_> {
+    /// [`Index::reindex`] with this writer.
+    pub fn reindex(&mut self, opts: &ReindexOptions) -> Result<ReindexReport> {
+        let started = Instant::now();
+        let mut report = ReindexReport { dry_run: opts.dry_run, ..ReindexReport::default() };
+        let mut plan = Plan::default();
+        if opts.full && !opts.dry_run {
+            self.delete_all()?;
+        }
+        let exclude: Vec<PathBuf> = self.index.dir().and_then(|d| d.canonicalize().ok()).into_iter().collect();
+        let walk_opts = WalkOptions { follow_symlinks: opts.follow_symlinks, exclude };
+
+        // Walk every root and decide, per file, whether it must be read.
+        let mut to_load: Vec<SourceFile> = Vec::new();
+        let mut files_total = 0;
+        for root in &opts.roots {
+            let root = match root.canonicalize() {
+                Ok(r) => r,
+                Err(e) => {
+                    report.failed.push(FileFailure::new(root.clone(), Error::io(root, e)));
+                    continue;
+                }
+            };
+            let walked = load::walk(&root, &walk_opts);
+            report.skip("unsupported format", walked.unsupported.len());
+            report.skip("ignored", walked.ignored.len());
+            let unreadable: Vec<PathBuf> = walked
+                .errors
+                .iter()
+                .map(|e| match e {
+                    Error::Io { path, .. } => path.clone(),
+                    _ => root.clone(),
+                })
+                .collect();
+            for e in walked.errors {
+                report.failed.push(FileFailure::new(root.clone(), e));
+            }
+            let seen: BTreeSet<&Path> = walked.files.iter().map(|f| f.path.as_path()).collect();
+            // Files recorded under this root and not found any more lose their documents,
+            // unless the folder holding them could not be read (a permission problem or an
+            // unmounted disk must not empty the index).
+            let vanished: Vec<PathBuf> = self
+                .pending_manifest()
+                .files
+                .keys()
+                .filter(|p| (p.starts_with(&root) || **p == root) && !seen.contains(p.as_path()))
+                .filter(|p| !unreadable.iter().any(|u| p.starts_with(u)))
+                .cloned()
+                .collect();
+            for path in vanished {
+                report.removed += 1;
+                if opts.dry_run {
+                    plan.remove.push(path);
+                } else {
+                    self.delete_file(&path);
+                    self.forget_file(&path);
+                }
+            }
+            files_total += walked.files.len();
+            for file in walked.files {
+                // An empty hash marks a file whose indexing was cut short by a commit.
+                match self.pending_manifest().files.get(&file.path) {
+                    Some(e)
+                        if !opts.full
+                            && !e.hash.is_empty()
+                            && e.size == file.size
+                            && e.modified_ns == file.modified_ns =>
+                    {
+                        report.unchanged += 1;
+                    }
+                    _ => to_load.push(file),
+                }
+            }
+        }
+        to_load.sort_by(|a, b| a.path.cmp(&b.path));
+        to_load.dedup_by(|a, b| a.path == b.path);
+
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(opts.threads)
+            .build()
+            .map_err(|e| Error::io("thread pool", std::io::Error::other(e)))?;
+        // The hashes the workers compare with, so that they need no access to the writer.
+        let known: HashMap<PathBuf, String> = to_load
+            .iter()
+            .filter_map(|f| self.pending_manifest().files.get(&f.path).map(|e| (f.path.clone(), e.hash.clone())))
+            .collect();
+        let mut run = Run {
+            progress: Progress { files_total, files_done: report.unchanged, ..Progress::default() },
+            since_commit: 0,
+            streaming: None,
+            report,
+            plan,
+        };
+        // Workers load and enrich the next batch while this thread feeds the writer.
+        let enricher = self.index_enricher()?;
+        let (tx, rx) = crossbeam_channel::bounded::<Msg>(2);
+        let result = std::thread::scope(|scope| {
+            scope.spawn(|| produce(&pool, &enricher, &to_load, &known, opts, tx));
+            for msg in rx {
+                self.consume(msg, opts, &mut run)?;
+                if opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                    run.report.interrupted = true;
+                }
+            }
+            Ok::<(), Error>(())
+        });
+        result?;
+        if opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+            run.report.interrupted = true;
+        }
+        if !opts.dry_run {
+            self.commit_run(&mut run)?;
+        }
+        let Run { mut report, plan, .. } = run;
+        report.elapsed_secs = started.elapsed().as_secs_f64();
+        if opts.dry_run {
+            report.plan = Some(plan);
+        } else {
+            self.save_last_run(&report);
+        }
+        Ok(report)
+    }
+}
+
+impl Writer<'_> {
+    /// Commits, recording a file whose streaming is under way with the documents added so
+    /// far and an empty hash, so that the manifest matches the index and the next run
+    /// indexes the file again.
+    fn commit_run(&mut self, run: &mut Run) -> Result<()> {
+        if let Some((file, _, ids)) = &mut run.streaming {
+            // Only the ids added since the last commit go to the log.
+            let added = ids.all[ids.logged..].to_vec();
+            ids.logged = ids.all.len();
+            self.extend_file(file.path.clone(), file.size, file.modified_ns, added);
+        }
+        self.commit()?;
+        run.report.commits += 1;
+        run.since_commit = 0;
+        Ok(())
+    }
+
+    /// Feeds one message of the workers to the writer and the report.
+    fn consume(&mut self, msg: Msg, opts: &ReindexOptions, run: &mut Run) -> Result<()> {
+        match msg {
+            Msg::Files(outcomes) => {
+                for outcome in outcomes {
+                    run.progress.files_done += 1;
+                    self.file_outcome(outcome, opts, run)?;
+                }
+            }
+            Msg::StreamStart(file) => {
+                let known = self.pending_manifest().files.contains_key(&file.path);
+                if !opts.dry_run {
+                    self.delete_file(&file.path);
+                    self.forget_file(&file.path);
+                }
+                run.streaming = Some((file, known, StreamIds::default()));
+            }
+            Msg::StreamDocs { documents, warnings, bytes } => {
+                run.progress.bytes += bytes;
+                run.report.warnings.extend(warnings);
+                run.report.documents_indexed += documents.len();
+                run.progress.documents += documents.len();
+                run.since_commit += documents.len();
+                let Some((_, _, ids)) = &mut run.streaming else { return Ok(()) };
+                if !opts.dry_run {
+                    for e in &documents {
+                        self.add_enriched(&e.document, &e.enrichment)?;
+                    }
+                }
+                ids.all.extend(documents.into_iter().map(|e| e.document.id));
+            }
+            Msg::StreamEnd { hash, failure } => {
+                let Some((file, known, ids)) = run.streaming.take() else { return Ok(()) };
+                run.progress.files_done += 1;
+                match failure {
+                    Some(f) => {
+                        // Partly read: what was added goes too, and the file is forgotten.
+                        if !opts.dry_run {
+                            self.delete_file(&file.path);
+                            self.forget_file(&file.path);
+                        }
+                        run.report.failed.push(f);
+                    }
+                    None if opts.dry_run => {
+                        if known {
+                            run.plan.update.push(file.path)
+                        } else {
+                            run.plan.add.push(file.path)
+                        }
+                        if known { run.report.updated += 1 } else { run.report.added += 1 }
+                    }
+                    None => {
+                        if known {
+                            run.report.updated += 1
+                        } else {
+                            run.report.added += 1
+                        }
+                        let entry = FileEntry { size: file.size, modified_ns: file.modified_ns, hash, ids: ids.all };
+                        self.set_file(file.path, entry);
+                    }
+                }
+            }
+        }
+        run.report.bytes_read = run.progress.bytes;
+        if let Some(cb) = &opts.progress {
+            cb(&run.progress);
+        }
+        if !opts.dry_run && opts.commit_every > 0 && run.since_commit >= opts.commit_every {
+            self.commit_run(run)?;
+        }
+        Ok(())
+    }
+
+    /// A whole file's outcome.
+    fn file_outcome(&mut self, outcome: Outcome, opts: &ReindexOptions, run: &mut Run) -> Result<()> {
+        let report = &mut run.report;
+        match outcome {
+            Outcome::SameContent(file) => {
+                report.unchanged += 1;
+                run.progress.bytes += file.size;
+                if let Some(e) = self.pending_manifest().files.get(&file.path)
+                    && !opts.dry_run
+                {
+                    let entry = FileEntry { size: file.size, modified_ns: file.modified_ns, ..e.clone() };
+                    self.set_file(file.path, entry);
+                }
+            }
+            Outcome::Binary(file) => {
+                run.progress.bytes += file.size;
+                report.skip("binary", 1);
+            }
+            Outcome::Failed(f) => report.failed.push(f),
+            Outcome::Loaded { file, hash, documents, warnings } => {
+                run.progress.bytes += file.size;
+                if documents.is_empty() {
+                    // Nothing readable: keep what the index had of this file.
+                    let reason = warnings.iter().map(|w| w.problem.to_string()).collect::<Vec<_>>().join("; ");
+                    report.failed.push(FileFailure { path: file.path.clone(), reason });
+                    return Ok(());
+                }
+                report.warnings.extend(warnings);
+                let known = self.pending_manifest().files.contains_key(&file.path);
+                if known {
+                    report.updated += 1
+                } else {
+                    report.added += 1
+                }
+                report.documents_indexed += documents.len();
+                run.progress.documents += documents.len();
+                run.since_commit += documents.len();
+                if opts.dry_run {
+                    if known {
+                        run.plan.update.push(file.path)
+                    } else {
+                        run.plan.add.push(file.path)
+                    }
+                    return Ok(());
+                }
+                self.delete_file(&file.path);
+                for e in &documents {
+                    self.add_enriched(&e.document, &e.enrichment)?;
+                }
+                let ids = documents.into_iter().map(|e| e.document.id).collect();
+                self.set_file(file.path, FileEntry { size: file.size, modified_ns: file.modified_ns, hash, ids });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// State of a run on the writer's side.
+struct Run {
+    report: ReindexReport,
+    plan: Plan,
+    progress: Progress,
+    since_commit: usize,
+    /// The big file being streamed: the file, whether the index knew it, its ids.
+    streaming: Option<(SourceFile, bool, StreamIds)>,
+}
+
+/// Ids of the documents of a streamed file.
+#[derive(Default)]
+struct StreamIds {
+    /// All so far.
+    all: Vec<String>,
+    /// How many of them the manifest has recorded (at the commits so far).
+    logged: usize,
+}

@@ -1,0 +1,231 @@
+//! What a run is asked to do and what it reports: options, progress, failures, the plan of a
+//! dry run.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::load::LoadWarning;
+
+/// A progress callback, called from the indexing thread.
+pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// Options of [`Index::reindex`].
+///
+/// ```
+/// use gazette::{Index, ReindexOptions};
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("a.txt"), "Talks in Geneva\n\nTalks began.")?;
+/// let index = Index::create_in_ram()?;
+/// let dry_run = ReindexOptions { dry_run: true, ..ReindexOptions::new([dir.path()]) };
+/// assert_eq!(index.reindex(&dry_run)?.added, 1);
+/// assert_eq!(index.num_docs(), 0); // nothing written
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Default)]
+pub struct ReindexOptions {
+    /// Files and folders to index.
+    pub roots: Vec<PathBuf>,
+    /// Reindex everything, ignoring the manifest.
+    pub full: bool,
+    /// Work out what would change, change nothing.
+    pub dry_run: bool,
+    /// Follow symbolic links while walking.
+    pub follow_symlinks: bool,
+    /// Threads for loading and enrichment (0: one per core).
+    pub threads: usize,
+    /// Commit after at least this many documents (0: only at the end).
+    pub commit_every: usize,
+    /// Called after each chunk of files.
+    pub progress: Option<ProgressFn>,
+    /// Set to stop early; what is done is committed and the report says `interrupted`.
+    pub cancel: Option<Arc<AtomicBool>>,
+    /// JSON Lines files larger than this many bytes are read a batch of lines at a time
+    /// rather than whole, so that memory stays bounded (0: 32 MiB).
+    pub stream_above: u64,
+}
+
+impl std::fmt::Debug for ReindexOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReindexOptions")
+            .field("roots", &self.roots)
+            .field("full", &self.full)
+            .field("dry_run", &self.dry_run)
+            .field("threads", &self.threads)
+            .field("commit_every", &self.commit_every)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReindexOptions {
+    /// Options to index these files and folders, everything else by default.
+    ///
+    /// ```
+    /// let opts = gazette::ReindexOptions::new(["news", "briefings/2016"]);
+    /// assert_eq!(opts.roots, [std::path::Path::new("news"), std::path::Path::new("briefings/2016")]);
+    /// assert!(!opts.full && !opts.dry_run && opts.progress.is_none());
+    /// ```
+    pub fn new<P: Into<PathBuf>>(roots: impl IntoIterator<Item = P>) -> ReindexOptions {
+        ReindexOptions { roots: roots.into_iter().map(Into::into).collect(), ..ReindexOptions::default() }
+    }
+}
+
+/// Where a run is, for progress bars.
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use gazette::{Index, ReindexOptions, index::Progress};
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("a.txt"), "Talks in Geneva\n\nTalks began.")?;
+/// let last = Arc::new(Mutex::new(Progress::default()));
+/// let seen = last.clone();
+/// let mut opts = ReindexOptions::new([dir.path()]);
+/// opts.progress = Some(Arc::new(move |p: &Progress| *seen.lock().unwrap() = p.clone()));
+/// Index::create_in_ram()?.reindex(&opts)?;
+/// let p = last.lock().unwrap();
+/// assert_eq!((p.files_done, p.files_total, p.documents), (1, 1, 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Progress {
+    /// Files looked at so far (changed or not).
+    pub files_done: usize,
+    /// Files found in all roots.
+    pub files_total: usize,
+    /// Documents sent to the index so far.
+    pub documents: usize,
+    /// Bytes read so far.
+    pub bytes: u64,
+}
+
+/// A file that could not be indexed; its previous documents, if any, were kept.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let missing = dir.path().join("missing");
+/// let index = gazette::Index::create_in_ram()?;
+/// let report = index.reindex(&gazette::ReindexOptions::new([&missing]))?;
+/// assert_eq!(report.failed.len(), 1);
+/// assert_eq!(report.failed[0].path, missing);
+/// assert!(report.failed[0].to_string().starts_with(&format!("{}: ", missing.display())));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Serialize)]
+pub struct FileFailure {
+    /// The file or folder.
+    pub path: PathBuf,
+    /// Why (without the path).
+    pub reason: String,
+}
+
+impl FileFailure {
+    /// A failure of `path` (used when the error names no path of its own).
+    pub(super) fn new(path: PathBuf, error: Error) -> FileFailure {
+        match error {
+            Error::Io { path, cause } => FileFailure { path, reason: cause.to_string() },
+            other => FileFailure { path, reason: other.to_string() },
+        }
+    }
+}
+
+impl std::fmt::Display for FileFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.reason)
+    }
+}
+
+/// What a run did. Files that failed are data here, not an error of the run.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("a.txt"), "Talks in Geneva\n\nTalks began.")?;
+/// std::fs::write(dir.path().join("b.md"), "# Grain deal\n\nUkraine exports grain.")?;
+/// std::fs::write(dir.path().join("scan.pdf"), "%PDF-1.4")?;
+/// let index = gazette::Index::create_in_ram()?;
+/// let report = index.reindex(&gazette::ReindexOptions::new([dir.path()]))?;
+/// assert_eq!((report.added, report.documents_indexed, report.commits), (2, 2, 1));
+/// assert_eq!(report.skipped.get("unsupported format"), Some(&1));
+/// assert!(report.failed.is_empty() && report.plan.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReindexReport {
+    /// Files new to the index.
+    pub added: usize,
+    /// Files whose content changed.
+    pub updated: usize,
+    /// Files gone from the roots, whose documents were deleted.
+    pub removed: usize,
+    /// Files left as they were.
+    pub unchanged: usize,
+    /// Files left out, by reason (`unsupported format`, `ignored`, `binary`).
+    pub skipped: std::collections::BTreeMap<String, usize>,
+    /// Files that could not be read or gave no document.
+    pub failed: Vec<FileFailure>,
+    /// Problems in files that were still indexed (a bad JSONL line, invalid UTF-8, ...).
+    pub warnings: Vec<LoadWarning>,
+    /// Documents written (added or replaced).
+    pub documents_indexed: usize,
+    /// Bytes of source read.
+    pub bytes_read: u64,
+    /// Wall-clock seconds.
+    pub elapsed_secs: f64,
+    /// Commits made.
+    pub commits: usize,
+    /// True for a dry run: nothing was written.
+    pub dry_run: bool,
+    /// True when the run was cancelled; what was committed is listed above.
+    pub interrupted: bool,
+    /// For dry runs: the files that would be added, updated and removed.
+    pub plan: Option<Plan>,
+}
+
+/// What a dry run would do.
+///
+/// ```
+/// use gazette::{Index, ReindexOptions};
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("a.txt"), "Talks in Geneva\n\nTalks began.")?;
+/// let opts = ReindexOptions { dry_run: true, ..ReindexOptions::new([dir.path()]) };
+/// let plan = Index::create_in_ram()?.reindex(&opts)?.plan.unwrap();
+/// assert_eq!(plan.add, [dir.path().canonicalize()?.join("a.txt")]);
+/// assert!(plan.update.is_empty() && plan.remove.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Plan {
+    /// Files that would be added.
+    pub add: Vec<PathBuf>,
+    /// Files that would be updated.
+    pub update: Vec<PathBuf>,
+    /// Files whose documents would be removed.
+    pub remove: Vec<PathBuf>,
+}
+
+impl ReindexReport {
+    /// Files that had problems, failed or with warnings.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// // One file with two bad lines, one good file.
+    /// std::fs::write(dir.path().join("feed.jsonl"), "{\"title\":\"One\",\"body\":\"alpha\"}\nnot json\n{oops\n")?;
+    /// std::fs::write(dir.path().join("a.txt"), "Talks in Geneva\n\nTalks began.")?;
+    /// let index = gazette::Index::create_in_ram()?;
+    /// let report = index.reindex(&gazette::ReindexOptions::new([dir.path()]))?;
+    /// assert_eq!((report.warnings.len(), report.problem_count()), (2, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn problem_count(&self) -> usize {
+        self.failed.len() + self.warnings.iter().map(|w| &w.path).collect::<BTreeSet<_>>().len()
+    }
+
+    pub(super) fn skip(&mut self, reason: &str, n: usize) {
+        if n > 0 {
+            *self.skipped.entry(reason.to_string()).or_default() += n;
+        }
+    }
+}
