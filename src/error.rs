@@ -2,8 +2,8 @@
 //!
 //! Variants carry structure (which file, which line, which query and where) so that the
 //! binary can print a precise one-line message and pick an exit code. Per-file problems met
-//! during a batch are not returned as `Err`: they become [`crate::load::LoadWarning`]s and
-//! entries of the [`crate::ReindexReport`], and the batch goes on.
+//! during a batch are not returned as `Err`: they become [`ProblemFile`]s, warnings of a load
+//! or entries of the [`crate::ReindexReport`], and the batch goes on.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -23,16 +23,6 @@ pub enum Error {
         path: PathBuf,
         /// The underlying error.
         cause: std::io::Error,
-    },
-    /// A source file could not be read as a document.
-    #[error("{}{}: {problem}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
-    BadFile {
-        /// The file.
-        path: PathBuf,
-        /// The 1-based line, for line-oriented formats such as JSONL.
-        line: Option<usize>,
-        /// What is wrong with it.
-        problem: FileProblem,
     },
     /// There is no Gazette index in the directory.
     #[error("no index at {}", dir.display())]
@@ -155,6 +145,69 @@ impl Error {
     }
 }
 
+/// A source file (or one line of it) with a problem that did not stop the batch: read with a
+/// warning, or not indexed at all (its previous documents, if any, kept).
+///
+/// ```
+/// use gazette::{FileProblem, ProblemFile};
+/// let p = ProblemFile { path: "feed.jsonl".into(), line: Some(3), problem: FileProblem::InvalidJson("EOF".into()) };
+/// assert_eq!(p.to_string(), "feed.jsonl:3: invalid JSON: EOF");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProblemFile {
+    /// The file.
+    pub path: PathBuf,
+    /// The 1-based line, for line-oriented formats such as JSONL.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub problem: FileProblem,
+}
+
+impl ProblemFile {
+    /// A problem at a line of a file, or of the whole file.
+    pub(crate) fn at(path: &std::path::Path, line: Option<usize>, problem: FileProblem) -> ProblemFile {
+        ProblemFile { path: path.to_path_buf(), line, problem }
+    }
+
+    /// A problem of a whole file.
+    pub(crate) fn new(path: impl Into<PathBuf>, problem: FileProblem) -> ProblemFile {
+        ProblemFile { path: path.into(), line: None, problem }
+    }
+
+    /// A file that could not be read because of `error` (the path it names, if any, wins).
+    pub(crate) fn unreadable(path: PathBuf, error: Error) -> ProblemFile {
+        match error {
+            Error::Io { path, cause } => ProblemFile::new(path, FileProblem::Unreadable(cause.to_string())),
+            other => ProblemFile::new(path, FileProblem::Unreadable(other.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for ProblemFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": {}", self.problem)
+    }
+}
+
+/// `path`, `line` and the problem in words, as `problem` and as `reason` (the two names the
+/// JSON report has used for warnings and for failures).
+impl serde::Serialize for ProblemFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let problem = self.problem.to_string();
+        let mut st = s.serialize_struct("ProblemFile", 4)?;
+        st.serialize_field("path", &self.path)?;
+        st.serialize_field("line", &self.line)?;
+        st.serialize_field("problem", &problem)?;
+        st.serialize_field("reason", &problem)?;
+        st.end()
+    }
+}
+
 /// What is wrong with a source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -184,6 +237,18 @@ pub enum FileProblem {
     TruncatedHtml,
     /// The file looks binary.
     Binary,
+    /// The file or folder could not be read (the cause, as the system gave it).
+    Unreadable(String),
+    /// Its size or modification time changed between the walk and the read: left as it was,
+    /// for the next run.
+    ChangedWhileRead,
+    /// A streamed file changed while it was read: its documents were removed, for the next
+    /// run to index it again.
+    ChangedWhileStreamed,
+    /// The run was interrupted while the file was streamed; the next run indexes it.
+    Interrupted,
+    /// Nothing of the file could be read as a document, for these reasons.
+    NoDocuments(Vec<FileProblem>),
 }
 
 impl fmt::Display for FileProblem {
@@ -203,6 +268,23 @@ impl fmt::Display for FileProblem {
             FileProblem::NoText => f.write_str("no title and no text"),
             FileProblem::TruncatedHtml => f.write_str("HTML is truncated (no closing </html>); indexed what was there"),
             FileProblem::Binary => f.write_str("binary content"),
+            FileProblem::Unreadable(cause) => f.write_str(cause),
+            FileProblem::ChangedWhileRead => {
+                f.write_str("changed while being read; left as it was, the next run will index it")
+            }
+            FileProblem::ChangedWhileStreamed => {
+                f.write_str("changed while being read; its documents were removed and the next run will index it")
+            }
+            FileProblem::Interrupted => f.write_str("interrupted while being read; the next run will index it"),
+            FileProblem::NoDocuments(problems) => {
+                for (i, p) in problems.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    p.fmt(f)?;
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -59,7 +59,7 @@ pub mod text;
 
 pub use document::Document;
 pub use enrich::{Enriched, Enricher, Enrichment};
-pub use error::{Error, FileProblem, Result};
+pub use error::{Error, FileProblem, ProblemFile, Result};
 pub use facet::{FacetField, Vocabulary};
 pub use highlight::{Highlighted, Passage};
 pub use index::{Index, IndexStats, ReindexOptions, ReindexReport, Writer};

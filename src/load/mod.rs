@@ -2,7 +2,7 @@
 //! plain text, HTML, JSON/JSONL and Markdown.
 //!
 //! This module knows nothing of tantivy or of the index. A bad file is never an `Err` of the
-//! whole batch: [`load_bytes`] returns what it could read plus [`LoadWarning`]s naming the file
+//! whole batch: [`load_bytes`] returns what it could read plus [`ProblemFile`]s naming the file
 //! (and line), and the caller goes on with the next file.
 
 mod html;
@@ -13,7 +13,7 @@ mod text;
 mod walk;
 
 use std::borrow::Cow;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -23,7 +23,7 @@ pub(crate) use walk::modified_ns;
 pub use walk::{SourceFile, WalkOptions, walk};
 
 use crate::document::Document;
-use crate::error::{Error, FileProblem};
+use crate::error::{Error, FileProblem, ProblemFile};
 
 /// A source format Gazette reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -110,46 +110,13 @@ impl Format {
     }
 }
 
-/// A problem with one file (or one line of it) that did not stop the batch.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LoadWarning {
-    /// The file.
-    pub path: PathBuf,
-    /// The 1-based line, for JSONL.
-    pub line: Option<usize>,
-    /// What is wrong.
-    #[serde(serialize_with = "serialize_display")]
-    pub problem: FileProblem,
-}
-
-fn serialize_display<S: serde::Serializer, T: std::fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(v)
-}
-
-impl LoadWarning {
-    fn new(path: &Path, line: Option<usize>, problem: FileProblem) -> LoadWarning {
-        LoadWarning { path: path.to_path_buf(), line, problem }
-    }
-
-    /// The same as an [`Error::BadFile`], for callers that report it as an error.
-    pub fn to_error(&self) -> Error {
-        Error::BadFile { path: self.path.clone(), line: self.line, problem: self.problem.clone() }
-    }
-}
-
-impl std::fmt::Display for LoadWarning {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.to_error().fmt(f)
-    }
-}
-
 /// What [`load_bytes`] made of one file.
 #[derive(Debug, Default)]
 pub struct Loaded {
     /// The documents read, in file order.
     pub documents: Vec<Document>,
     /// Problems met; documents that could be read are still in `documents`.
-    pub warnings: Vec<LoadWarning>,
+    pub warnings: Vec<ProblemFile>,
 }
 
 /// Reads one file's bytes as documents.
@@ -172,7 +139,7 @@ pub struct Loaded {
 pub fn load_bytes(bytes: &[u8], format: Option<Format>, id_base: &str, path: &Path) -> Loaded {
     let mut loaded = Loaded::default();
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        loaded.warnings.push(LoadWarning::new(path, None, FileProblem::Empty));
+        loaded.warnings.push(ProblemFile::at(path, None, FileProblem::Empty));
         return loaded;
     }
     let format = match format {
@@ -180,7 +147,7 @@ pub fn load_bytes(bytes: &[u8], format: Option<Format>, id_base: &str, path: &Pa
         None => match Format::sniff(bytes) {
             Some(f) => f,
             None => {
-                loaded.warnings.push(LoadWarning::new(path, None, FileProblem::Binary));
+                loaded.warnings.push(ProblemFile::at(path, None, FileProblem::Binary));
                 return loaded;
             }
         },
@@ -204,7 +171,7 @@ pub fn load_bytes(bytes: &[u8], format: Option<Format>, id_base: &str, path: &Pa
     let before = loaded.documents.len();
     loaded.documents.retain(|d| !(d.title.trim().is_empty() && d.body.trim().is_empty()));
     if loaded.documents.len() < before {
-        loaded.warnings.push(LoadWarning::new(path, None, FileProblem::NoText));
+        loaded.warnings.push(ProblemFile::at(path, None, FileProblem::NoText));
     }
     for doc in &mut loaded.documents {
         doc.path = Some(path.to_path_buf());
@@ -229,7 +196,7 @@ pub fn load_json_line(line: &[u8], line_no: usize, record: usize, id_base: &str,
     let text = match std::str::from_utf8(line) {
         Ok(s) => std::borrow::Cow::Borrowed(s),
         Err(e) => {
-            loaded.warnings.push(LoadWarning::new(
+            loaded.warnings.push(ProblemFile::at(
                 path,
                 Some(line_no),
                 FileProblem::InvalidUtf8 { byte: e.valid_up_to() },
@@ -269,7 +236,7 @@ pub(crate) struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn warn(&self, loaded: &mut Loaded, line: Option<usize>, problem: FileProblem) {
-        loaded.warnings.push(LoadWarning::new(self.path, line, problem));
+        loaded.warnings.push(ProblemFile::at(self.path, line, problem));
     }
 
     /// The id of the `n`-th (1-based) record of a multi-record file.
@@ -281,10 +248,10 @@ impl Ctx<'_> {
 /// UTF-16 with a byte-order mark (what Windows tools call "Unicode"); UTF-8 (BOM stripped)
 /// when valid; else Windows-1252 with an [`FileProblem::InvalidUtf8`] warning: the text is
 /// kept, not dropped.
-fn decode_text(bytes: &[u8], path: &Path, warnings: &mut Vec<LoadWarning>) -> String {
+fn decode_text(bytes: &[u8], path: &Path, warnings: &mut Vec<ProblemFile>) -> String {
     let text = if let Some((encoding, text, had_errors)) = decode_utf16(bytes) {
         if had_errors {
-            warnings.push(LoadWarning::new(path, None, FileProblem::Malformed { encoding: encoding.name() }));
+            warnings.push(ProblemFile::at(path, None, FileProblem::Malformed { encoding: encoding.name() }));
         }
         Cow::Owned(text)
     } else {
@@ -292,7 +259,7 @@ fn decode_text(bytes: &[u8], path: &Path, warnings: &mut Vec<LoadWarning>) -> St
         match std::str::from_utf8(bytes) {
             Ok(s) => Cow::Borrowed(s),
             Err(e) => {
-                warnings.push(LoadWarning::new(path, None, FileProblem::InvalidUtf8 { byte: e.valid_up_to() }));
+                warnings.push(ProblemFile::at(path, None, FileProblem::InvalidUtf8 { byte: e.valid_up_to() }));
                 encoding_rs::WINDOWS_1252.decode(bytes).0
             }
         }

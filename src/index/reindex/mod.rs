@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-pub use report::{FileFailure, Plan, Progress, ProgressFn, ReindexOptions, ReindexReport};
+pub use report::{Plan, Progress, ProgressFn, ReindexOptions, ReindexReport};
 use workers::{Msg, Outcome, produce};
 
 use super::{FileEntry, Index, Writer};
-use crate::error::{Error, Result};
+use crate::error::{Error, FileProblem, ProblemFile, Result};
 use crate::load::{self, SourceFile, WalkOptions};
 
 /// How many files are loaded in parallel before their documents go to the writer.
@@ -71,7 +71,7 @@ impl Writer<'_> {
             let root = match root.canonicalize() {
                 Ok(r) => r,
                 Err(e) => {
-                    report.failed.push(FileFailure::new(root.clone(), Error::io(root, e)));
+                    report.failed.push(ProblemFile::unreadable(root.clone(), Error::io(root, e)));
                     continue;
                 }
             };
@@ -87,7 +87,7 @@ impl Writer<'_> {
                 })
                 .collect();
             for e in walked.errors {
-                report.failed.push(FileFailure::new(root.clone(), e));
+                report.failed.push(ProblemFile::unreadable(root.clone(), e));
             }
             let seen: BTreeSet<&Path> = walked.files.iter().map(|f| f.path.as_path()).collect();
             // Files recorded under this root and not found any more lose their documents,
@@ -289,8 +289,8 @@ impl Writer<'_> {
                 run.progress.bytes += file.size;
                 if documents.is_empty() {
                     // Nothing readable: keep what the index had of this file.
-                    let reason = warnings.iter().map(|w| w.problem.to_string()).collect::<Vec<_>>().join("; ");
-                    report.failed.push(FileFailure { path: file.path.clone(), reason });
+                    let problems = warnings.into_iter().map(|w| w.problem).collect();
+                    report.failed.push(ProblemFile::new(file.path.clone(), FileProblem::NoDocuments(problems)));
                     return Ok(());
                 }
                 report.warnings.extend(warnings);

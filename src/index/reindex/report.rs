@@ -8,8 +8,7 @@ use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
-use crate::error::Error;
-use crate::load::LoadWarning;
+use crate::error::ProblemFile;
 
 /// A progress callback, called from the indexing thread.
 pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
@@ -102,42 +101,6 @@ pub struct Progress {
     pub bytes: u64,
 }
 
-/// A file that could not be indexed; its previous documents, if any, were kept.
-///
-/// ```
-/// let dir = tempfile::tempdir()?;
-/// let missing = dir.path().join("missing");
-/// let index = gazette::Index::create_in_ram()?;
-/// let report = index.reindex(&gazette::ReindexOptions::new([&missing]))?;
-/// assert_eq!(report.failed.len(), 1);
-/// assert_eq!(report.failed[0].path, missing);
-/// assert!(report.failed[0].to_string().starts_with(&format!("{}: ", missing.display())));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, Serialize)]
-pub struct FileFailure {
-    /// The file or folder.
-    pub path: PathBuf,
-    /// Why (without the path).
-    pub reason: String,
-}
-
-impl FileFailure {
-    /// A failure of `path` (used when the error names no path of its own).
-    pub(super) fn new(path: PathBuf, error: Error) -> FileFailure {
-        match error {
-            Error::Io { path, cause } => FileFailure { path, reason: cause.to_string() },
-            other => FileFailure { path, reason: other.to_string() },
-        }
-    }
-}
-
-impl std::fmt::Display for FileFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.reason)
-    }
-}
-
 /// What a run did. Files that failed are data here, not an error of the run.
 ///
 /// ```
@@ -165,9 +128,9 @@ pub struct ReindexReport {
     /// Files left out, by reason (`unsupported format`, `ignored`, `binary`).
     pub skipped: std::collections::BTreeMap<String, usize>,
     /// Files that could not be read or gave no document.
-    pub failed: Vec<FileFailure>,
+    pub failed: Vec<ProblemFile>,
     /// Problems in files that were still indexed (a bad JSONL line, invalid UTF-8, ...).
-    pub warnings: Vec<LoadWarning>,
+    pub warnings: Vec<ProblemFile>,
     /// Documents written (added or replaced).
     pub documents_indexed: usize,
     /// Bytes of source read.

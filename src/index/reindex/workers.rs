@@ -8,10 +8,10 @@ use std::sync::atomic::Ordering;
 
 use rayon::prelude::*;
 
-use super::{CHUNK_FILES, FileFailure, ReindexOptions, STREAM_BYTES, STREAM_LINES};
+use super::{CHUNK_FILES, ReindexOptions, STREAM_BYTES, STREAM_LINES};
 use crate::enrich::{Enriched, Enricher};
-use crate::error::Error;
-use crate::load::{self, LoadWarning, SourceFile};
+use crate::error::{Error, FileProblem, ProblemFile};
+use crate::load::{self, SourceFile};
 
 /// What loading one file gave.
 pub(super) enum Outcome {
@@ -21,10 +21,10 @@ pub(super) enum Outcome {
         file: SourceFile,
         hash: String,
         documents: Vec<Enriched>,
-        warnings: Vec<LoadWarning>,
+        warnings: Vec<ProblemFile>,
     },
     Binary(SourceFile),
-    Failed(FileFailure),
+    Failed(ProblemFile),
 }
 
 /// Reads, hashes, loads and enriches one file. Runs on the worker pool: no writer access.
@@ -32,7 +32,7 @@ fn load_one(enricher: &Enricher, file: &SourceFile, known: &HashMap<PathBuf, Str
     let bytes = match std::fs::read(&file.path) {
         Ok(b) => b,
         Err(e) => {
-            return Outcome::Failed(FileFailure::new(file.path.clone(), Error::io(&file.path, e)));
+            return Outcome::Failed(ProblemFile::unreadable(file.path.clone(), Error::io(&file.path, e)));
         }
     };
     if let Some(failure) = changed_while_read(file, bytes.len() as u64) {
@@ -58,9 +58,9 @@ pub(super) enum Msg {
     /// A big JSON Lines file starts: its previous documents go.
     StreamStart(SourceFile),
     /// The next documents of that file, with the problems of its lines and the bytes read.
-    StreamDocs { documents: Vec<Enriched>, warnings: Vec<LoadWarning>, bytes: u64 },
+    StreamDocs { documents: Vec<Enriched>, warnings: Vec<ProblemFile>, bytes: u64 },
     /// The file is done; `failure` when it could not be read to the end or changed meanwhile.
-    StreamEnd { hash: String, failure: Option<FileFailure> },
+    StreamEnd { hash: String, failure: Option<ProblemFile> },
 }
 
 /// Loads the files to load, a batch at a time on the pool, and sends the outcomes in order.
@@ -106,7 +106,7 @@ fn stream_file(
     tx: &crossbeam_channel::Sender<Msg>,
     cancelled: &dyn Fn() -> bool,
 ) -> bool {
-    let fail = |e: std::io::Error| FileFailure::new(file.path.clone(), Error::io(&file.path, e));
+    let fail = |e: std::io::Error| ProblemFile::unreadable(file.path.clone(), Error::io(&file.path, e));
     let first_hash = match hash_file(&file.path) {
         Ok(h) => h,
         Err(e) => return tx.send(Msg::Files(vec![Outcome::Failed(fail(e))])).is_ok(),
@@ -118,7 +118,7 @@ fn stream_file(
         return false;
     }
     let mut hash = String::new();
-    let mut read = || -> std::io::Result<Option<FileFailure>> {
+    let mut read = || -> std::io::Result<Option<ProblemFile>> {
         let mut lines = load::LineBatches::new(std::fs::File::open(&file.path)?);
         loop {
             let (batch, bytes) = lines.next_batch(STREAM_LINES)?;
@@ -126,7 +126,7 @@ fn stream_file(
                 hash = lines.digest();
                 return Ok(None);
             }
-            let loaded: Vec<(Vec<Enriched>, Vec<LoadWarning>)> = pool.install(|| {
+            let loaded: Vec<(Vec<Enriched>, Vec<ProblemFile>)> = pool.install(|| {
                 batch
                     .par_iter()
                     .map(|line| {
@@ -146,10 +146,7 @@ fn stream_file(
                 return Err(std::io::Error::other("the writer stopped"));
             }
             if cancelled() {
-                return Ok(Some(FileFailure {
-                    path: file.path.clone(),
-                    reason: "interrupted while being read; the next run will index it".to_string(),
-                }));
+                return Ok(Some(ProblemFile::new(file.path.clone(), FileProblem::Interrupted)));
             }
         }
     };
@@ -159,10 +156,7 @@ fn stream_file(
         Err(e) => Some(fail(e)),
     };
     let failure = failure.or_else(|| {
-        (hash != first_hash).then(|| FileFailure {
-            path: file.path.clone(),
-            reason: "changed while being read; its documents were removed and the next run will index it".to_string(),
-        })
+        (hash != first_hash).then(|| ProblemFile::new(file.path.clone(), FileProblem::ChangedWhileStreamed))
     });
     tx.send(Msg::StreamEnd { hash, failure }).is_ok()
 }
@@ -184,13 +178,11 @@ fn hash_file(path: &Path) -> std::io::Result<String> {
 
 /// A file whose size or modification time is not what the walk saw: it changed while the run
 /// was reading it. It is left as it was; the next run sees the new size or time.
-fn changed_while_read(file: &SourceFile, bytes_read: u64) -> Option<FileFailure> {
+fn changed_while_read(file: &SourceFile, bytes_read: u64) -> Option<ProblemFile> {
     let now = std::fs::metadata(&file.path).ok()?;
     let modified_ns = crate::load::modified_ns(&now);
-    (bytes_read != file.size || now.len() != file.size || modified_ns != file.modified_ns).then(|| FileFailure {
-        path: file.path.clone(),
-        reason: "changed while being read; left as it was, the next run will index it".to_string(),
-    })
+    (bytes_read != file.size || now.len() != file.size || modified_ns != file.modified_ns)
+        .then(|| ProblemFile::new(file.path.clone(), FileProblem::ChangedWhileRead))
 }
 
 #[cfg(test)]
@@ -210,7 +202,7 @@ mod tests {
         // Rewritten between the walk and the read: another size.
         std::fs::write(&path, "Talks resume\n\nThey met again on Monday.").unwrap();
         match load_one(&enricher, &file, &known, false) {
-            Outcome::Failed(f) => assert!(f.reason.contains("changed while being read"), "{f}"),
+            Outcome::Failed(f) => assert_eq!(f.problem, FileProblem::ChangedWhileRead, "{f}"),
             _ => panic!("a changed file must not be loaded"),
         }
     }
