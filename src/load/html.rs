@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 
-use super::{Ctx, Loaded, parse_date, tidy_paragraphs};
+use super::{Loaded, Origin, parse_date, tidy_paragraphs};
 use crate::document::Document;
 use crate::error::FileProblem;
 
@@ -25,7 +25,7 @@ static CANONICAL: LazyLock<Selector> = LazyLock::new(|| sel("link[rel=canonical]
 static LD_JSON: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json"]"#));
 static MAIN: LazyLock<[Selector; 4]> = LazyLock::new(|| [sel("article"), sel("main"), sel("[role=main]"), sel("body")]);
 
-pub(super) fn load(bytes: &[u8], ctx: &Ctx<'_>, loaded: &mut Loaded) {
+pub(super) fn load(bytes: &[u8], ctx: &Origin<'_>, loaded: &mut Loaded) {
     let (text, bad_utf8) = decode_html(bytes);
     if let Some(byte) = bad_utf8 {
         ctx.warn(loaded, None, FileProblem::InvalidUtf8 { byte });
@@ -256,7 +256,7 @@ mod tests {
 
     fn load_one(html: &[u8]) -> Loaded {
         let mut loaded = Loaded::default();
-        load(html, &Ctx { id_base: "p.html", path: Path::new("p.html") }, &mut loaded);
+        load(html, &Origin { id_base: "p.html", path: Path::new("p.html") }, &mut loaded);
         loaded
     }
 

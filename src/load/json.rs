@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Ctx, Loaded, parse_date, tidy_paragraphs};
+use super::{Loaded, Origin, parse_date, tidy_paragraphs};
 use crate::date::from_unix;
 use crate::document::Document;
 use crate::error::FileProblem;
@@ -22,7 +22,7 @@ const AUTHOR: &[&str] = &["author", "byline", "authors", "creator"];
 const ID: &[&str] = &["id", "guid", "_id", "uuid", "doc_id"];
 const DATELINE: &[&str] = &["dateline"];
 
-pub(super) fn load_json(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
+pub(super) fn load_json(text: &str, ctx: &Origin<'_>, loaded: &mut Loaded) {
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -61,7 +61,7 @@ pub(super) fn load_json(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
     }
 }
 
-fn records(items: Vec<Value>, ctx: &Ctx<'_>, loaded: &mut Loaded) {
+fn records(items: Vec<Value>, ctx: &Origin<'_>, loaded: &mut Loaded) {
     for (i, item) in items.into_iter().enumerate() {
         let n = i + 1;
         match item {
@@ -80,7 +80,7 @@ fn records(items: Vec<Value>, ctx: &Ctx<'_>, loaded: &mut Loaded) {
     }
 }
 
-pub(super) fn load_lines(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
+pub(super) fn load_lines(text: &str, ctx: &Origin<'_>, loaded: &mut Loaded) {
     let mut n = 0;
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -92,7 +92,7 @@ pub(super) fn load_lines(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
 }
 
 /// One non-blank line: the `n`-th record, on line `line_no`.
-pub(super) fn load_line(line: &str, line_no: usize, n: usize, ctx: &Ctx<'_>, loaded: &mut Loaded) {
+pub(super) fn load_line(line: &str, line_no: usize, n: usize, ctx: &Origin<'_>, loaded: &mut Loaded) {
     {
         let line_no = Some(line_no);
         match serde_json::from_str::<Value>(line) {
@@ -177,7 +177,7 @@ fn record(mut obj: Map<String, Value>, default_id: String) -> Option<(Document, 
 }
 
 /// Keeps a record's document, reporting a date that could not be read.
-fn keep(ctx: &Ctx<'_>, loaded: &mut Loaded, line: Option<usize>, (doc, bad_date): (Document, Option<String>)) {
+fn keep(ctx: &Origin<'_>, loaded: &mut Loaded, line: Option<usize>, (doc, bad_date): (Document, Option<String>)) {
     if let Some(value) = bad_date {
         ctx.warn(loaded, line, FileProblem::UnknownDate(value));
     }
@@ -224,8 +224,8 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    fn ctx() -> Ctx<'static> {
-        Ctx { id_base: "feed.jsonl", path: Path::new("feed.jsonl") }
+    fn ctx() -> Origin<'static> {
+        Origin { id_base: "feed.jsonl", path: Path::new("feed.jsonl") }
     }
 
     #[test]

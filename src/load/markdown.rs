@@ -3,11 +3,11 @@
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use super::{Ctx, Loaded, parse_date, tidy_paragraphs};
+use super::{Loaded, Origin, parse_date, tidy_paragraphs};
 use crate::document::Document;
 use crate::error::FileProblem;
 
-pub(super) fn load(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
+pub(super) fn load(text: &str, ctx: &Origin<'_>, loaded: &mut Loaded) {
     let (front, markdown) = split_front_matter(text);
     let mut doc = Document { id: ctx.id_base.to_string(), ..Document::default() };
     for (key, value) in front {
@@ -174,7 +174,7 @@ mod tests {
 
     fn load_one(text: &str) -> Document {
         let mut loaded = Loaded::default();
-        load(text, &Ctx { id_base: "a.md", path: Path::new("a.md") }, &mut loaded);
+        load(text, &Origin { id_base: "a.md", path: Path::new("a.md") }, &mut loaded);
         loaded.documents.remove(0)
     }
 

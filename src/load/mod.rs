@@ -152,7 +152,7 @@ pub fn load_bytes(bytes: &[u8], format: Option<Format>, id_base: &str, path: &Pa
             }
         },
     };
-    let ctx = Ctx { id_base, path };
+    let ctx = Origin { id_base, path };
     match format {
         Format::Html => html::load(bytes, &ctx, &mut loaded),
         other => {
@@ -207,7 +207,7 @@ pub fn load_json_line(line: &[u8], line_no: usize, record: usize, id_base: &str,
     // A UTF-8 byte-order mark starts the first line of some exports; read whole, the file
     // loses it in `decode_text`.
     let text = text.trim_start_matches('\u{feff}').trim_end_matches(['\r', '\n']);
-    json::load_line(text, line_no, record, &Ctx { id_base, path }, &mut loaded);
+    json::load_line(text, line_no, record, &Origin { id_base, path }, &mut loaded);
     for doc in &mut loaded.documents {
         doc.path = Some(path.to_path_buf());
         doc.update_hash();
@@ -228,13 +228,13 @@ pub fn load_file(path: &Path, id_base: &str) -> Result<Loaded, Error> {
     Ok(load_bytes(&bytes, format, id_base, path))
 }
 
-/// What every format parser needs to know about the file.
-pub(crate) struct Ctx<'a> {
+/// Where the text being parsed comes from: the file, and the base of its documents' ids.
+pub(crate) struct Origin<'a> {
     pub id_base: &'a str,
     pub path: &'a Path,
 }
 
-impl Ctx<'_> {
+impl Origin<'_> {
     fn warn(&self, loaded: &mut Loaded, line: Option<usize>, problem: FileProblem) {
         loaded.warnings.push(ProblemFile::at(self.path, line, problem));
     }

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Ctx, Loaded, tidy_paragraphs};
+use super::{Loaded, Origin, tidy_paragraphs};
 use crate::document::Document;
 
 /// A dateline opening the first paragraph: an upper-case place or desk (`WASHINGTON`,
@@ -17,7 +17,7 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("dateline regex compiles")
 });
 
-pub(super) fn load(text: &str, ctx: &Ctx<'_>, loaded: &mut Loaded) {
+pub(super) fn load(text: &str, ctx: &Origin<'_>, loaded: &mut Loaded) {
     let mut lines = text.lines().skip_while(|l| l.trim().is_empty());
     let title = lines.next().unwrap_or("").trim().to_string();
     let rest: Vec<&str> = lines.collect();
