@@ -88,11 +88,6 @@ pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
 /// assert_eq!(got, ["Mr. Kerry met Gen. Dunford.", " They spoke.", "A new line."]);
 /// ```
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
-    const ABBREVIATIONS: &[&str] = &[
-        "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Capt", "Sgt", "Adm", "Maj",
-        "Jr", "Sr", "No", "Inc", "Corp", "Ltd", "Co", "vs", "etc", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
-        "Sep", "Sept", "Oct", "Nov", "Dec", "U.S", "U.K", "U.N", "E.U", "Mt", "Ft", "Rev", "Hon", "approx",
-    ];
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
@@ -104,34 +99,13 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
                 out.push(start..i);
             }
             start = i + 1;
-        } else if matches!(b, b'.' | b'!' | b'?') {
-            let mut end = i + 1;
-            // Closing quotes and brackets belong to the sentence.
-            while end < bytes.len() {
-                let rest = &text[end..];
-                let c = rest.chars().next().expect("in bounds");
-                if matches!(c, '"' | '\'' | ')' | '\u{201d}' | '\u{2019}') {
-                    end += c.len_utf8();
-                } else {
-                    break;
-                }
-            }
-            let next = text[end..].chars().next();
-            let after = text[end..].trim_start_matches([' ', '\t']).chars().next();
-            let boundary = next.is_some_and(|c| c == ' ' || c == '\t')
-                && after.is_some_and(|c| {
-                    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '\u{201c}' | '\'' | '(' | '[')
-                });
-            let word = text[start..i].rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
-            let abbreviation = b == b'.'
-                && (ABBREVIATIONS.contains(&word)
-                    || (word.chars().count() == 1 && word.chars().all(char::is_uppercase)));
-            if boundary && !abbreviation {
-                out.push(start..end);
-                start = end;
-                i = end;
-                continue;
-            }
+        } else if matches!(b, b'.' | b'!' | b'?')
+            && let Some(end) = sentence_end(text, i)
+        {
+            out.push(start..end);
+            start = end;
+            i = end;
+            continue;
         }
         i += 1;
     }
@@ -142,26 +116,126 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// The sentence of [`sentences`] that holds byte `pos`, or an empty range at `pos` when none
-/// does (white space between sentences).
+/// Where the sentence ends, closing quotes and brackets included, when the `.`, `!` or `?`
+/// at byte `i` ends one. The decision depends only on the text around the mark (the word
+/// before it runs back to white space or `(`, which every sentence starts after), so a
+/// sentence can be found from any position inside it ([`sentence_around`]).
+fn sentence_end(text: &str, i: usize) -> Option<usize> {
+    const ABBREVIATIONS: &[&str] = &[
+        "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Capt", "Sgt", "Adm", "Maj",
+        "Jr", "Sr", "No", "Inc", "Corp", "Ltd", "Co", "vs", "etc", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+        "Sep", "Sept", "Oct", "Nov", "Dec", "U.S", "U.K", "U.N", "E.U", "Mt", "Ft", "Rev", "Hon", "approx",
+    ];
+    let mut end = i + 1;
+    while let Some(c) = text[end..].chars().next() {
+        if matches!(c, '"' | '\'' | ')' | '\u{201d}' | '\u{2019}') {
+            end += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    let next = text[end..].chars().next();
+    let after = text[end..].trim_start_matches([' ', '\t']).chars().next();
+    let boundary = next.is_some_and(|c| c == ' ' || c == '\t')
+        && after.is_some_and(|c| {
+            c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '\u{201c}' | '\'' | '(' | '[')
+        });
+    if !boundary {
+        return None;
+    }
+    let word = text[..i].rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
+    let abbreviation = text.as_bytes()[i] == b'.'
+        && (ABBREVIATIONS.contains(&word) || (word.chars().count() == 1 && word.chars().all(char::is_uppercase)));
+    (!abbreviation).then_some(end)
+}
+
+/// The sentence of [`sentences`] that holds byte `pos`, found by looking only around `pos`;
+/// an empty range at `pos` when no sentence holds it (white space between sentences).
 ///
 /// ```
 /// let text = "Talks began. Kerry said they went well.";
-/// let sentences = gazette::text::sentences(text);
-/// assert_eq!(&text[gazette::text::sentence_around(&sentences, 20)], " Kerry said they went well.");
-/// assert_eq!(gazette::text::sentence_around(&sentences, 99), 99..99);
+/// assert_eq!(&text[gazette::text::sentence_around(text, 20)], " Kerry said they went well.");
+/// assert_eq!(gazette::text::sentence_around(text, 99), 99..99);
 /// ```
-pub fn sentence_around(sentences: &[Range<usize>], pos: usize) -> Range<usize> {
-    let i = sentences.partition_point(|s| s.end <= pos);
-    match sentences.get(i) {
-        Some(s) if s.start <= pos => s.clone(),
-        _ => pos..pos,
+pub fn sentence_around(text: &str, pos: usize) -> Range<usize> {
+    let bytes = text.as_bytes();
+    if pos >= bytes.len() || bytes[pos] == b'\n' {
+        return pos..pos;
     }
+    // Back to the end of the sentence before, or a line break. A mark before `pos` whose
+    // closing quotes run past it ends the sentence `pos` is in.
+    let mut ends_at = None;
+    let mut j = pos;
+    let start = loop {
+        if j == 0 {
+            break 0;
+        }
+        let b = bytes[j - 1];
+        if b == b'\n' {
+            break j;
+        }
+        if matches!(b, b'.' | b'!' | b'?')
+            && let Some(end) = sentence_end(text, j - 1)
+        {
+            if end <= pos {
+                break end;
+            }
+            ends_at = Some(end);
+        }
+        j -= 1;
+    };
+    let end = ends_at.unwrap_or_else(|| {
+        let mut k = pos;
+        loop {
+            if k >= bytes.len() || bytes[k] == b'\n' {
+                break k;
+            }
+            if matches!(bytes[k], b'.' | b'!' | b'?')
+                && let Some(end) = sentence_end(text, k)
+            {
+                break end;
+            }
+            k += 1;
+        }
+    });
+    if text[start..end].trim().is_empty() { pos..pos } else { start..end }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found from any byte inside it, a sentence is the one [`sentences`] gives: on tricky
+    /// strings and on every text of the bundled corpus.
+    #[test]
+    fn a_sentence_found_around_a_position_is_the_one_of_the_whole_split() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<String> = [
+            "Mr. Kerry met Gen. Dunford. They spoke.\nA new line.",
+            "He said: \"No.\" Then left. (U.S. officials agreed.) \u{201c}Yes!\u{201d} she said.",
+            "A. B. Smith arrived at 5 p.m. on Jan. 3. Talks began.   Trailing",
+            "...!?. \n\n. x. Y",
+            "",
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+        for dir in ["corpus-sample", "tests/data/labelled"] {
+            for f in crate::load::walk(&root.join(dir), &Default::default()).files {
+                if let Ok(l) = crate::load::load_file(&f.path, "x") {
+                    texts.extend(l.documents.into_iter().map(|d| d.body));
+                }
+            }
+        }
+        assert!(texts.len() > 40);
+        for text in &texts {
+            let all = sentences(text);
+            for pos in (0..text.len()).filter(|&p| text.is_char_boundary(p)) {
+                let want = all.iter().find(|s| s.contains(&pos)).cloned().unwrap_or(pos..pos);
+                assert_eq!(sentence_around(text, pos), want, "{pos} in {text:?}");
+            }
+        }
+    }
 
     #[test]
     fn words_are_runs_of_letters_and_digits() {

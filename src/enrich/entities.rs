@@ -1141,13 +1141,12 @@ fn salience(text: &str, t: &Text<'_>, v: &Vocabulary, speech: &[usize], accs: &m
     // Sentences with a verb of speech, found once: a mention inside one is quoted. The verbs
     // come in text order, and a verb inside the sentence found last is in that same sentence
     // (no boundary lies between it and either end), so the sentence is not looked for again.
-    let sentences = if speech.is_empty() { Vec::new() } else { crate::text::sentences(text) };
     let mut quotes: Vec<(usize, usize)> = Vec::with_capacity(speech.len());
     for &p in speech {
         match quotes.last() {
             Some(&(s, e)) if s <= p && p < e => {}
             _ => {
-                let r = crate::text::sentence_around(&sentences, p);
+                let r = crate::text::sentence_around(text, p);
                 quotes.push((r.start, r.end));
             }
         }
