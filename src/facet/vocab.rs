@@ -15,13 +15,14 @@ use crate::error::{Error, Result};
 /// The data files of a vocabulary, by name, with the built-in text of each. The first three
 /// are the vocabulary proper, required in a folder of one's own; the name and word lists are
 /// English-language data that a folder may leave out to keep the built-in ones.
-const FILES: [(&str, &str, bool); 6] = [
+const FILES: [(&str, &str, bool); 7] = [
     ("countries.toml", include_str!("../../index-schema/countries.toml"), true),
     ("actors.toml", include_str!("../../index-schema/actors.toml"), true),
     ("topics.toml", include_str!("../../index-schema/topics.toml"), true),
     ("first-names.txt", include_str!("../../index-schema/first-names.txt"), false),
     ("surname-first.txt", include_str!("../../index-schema/surname-first.txt"), false),
     ("roles.txt", include_str!("../../index-schema/roles.txt"), false),
+    ("english-words.toml", include_str!("../../index-schema/english-words.toml"), false),
 ];
 
 /// The text of each data file, in the order of [`FILES`].
@@ -128,6 +129,33 @@ struct TopicsFile {
     subtopic: Vec<TopicDef>,
 }
 
+/// The English word lists of `english-words.toml`, which the open-world rules of enrichment
+/// read (what each is for is said in the file). Order and duplicates are kept as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EnglishWords {
+    /// Heads that make a capitalized phrase an organization ("Ministry", "Bank").
+    pub(crate) org_heads: Vec<String>,
+    /// Heads that name a body when placed first and followed by a connector.
+    pub(crate) leading_heads: Vec<String>,
+    /// Capitalized words that are never a name by themselves ("The", "Monday").
+    pub(crate) not_name_words: Vec<String>,
+    /// Words that, all together, name a kind of body rather than one ("Supreme Court").
+    pub(crate) generic_org_words: Vec<String>,
+    /// Last words of places, laws and events, never of persons ("Street", "Act").
+    pub(crate) not_person_last: Vec<String>,
+    /// Lower-case words of persons' names ("bin", "von").
+    pub(crate) name_particles: Vec<String>,
+    /// Lower-case words allowed inside organizations' names ("of", "for").
+    pub(crate) org_connectors: Vec<String>,
+    /// Verbs of speech, which make a sentence a quotation.
+    pub(crate) speech_verbs: Vec<String>,
+    /// Verbs that make the country or organization before them act.
+    pub(crate) action_verbs: Vec<String>,
+    /// Nouns that, after a country or demonym, make the country act (lower case).
+    pub(crate) official_nouns: Vec<String>,
+}
+
 /// Everything enrichment reads, parsed: built from data files ([`Vocabulary::builtin`],
 /// [`Vocabulary::from_dir`]) and read-only afterwards, so that its [`Vocabulary::fingerprint`]
 /// always tells what it holds.
@@ -151,6 +179,8 @@ pub struct Vocabulary {
     pub(crate) surname_first: HashSet<String>,
     /// Titles and roles that introduce a name.
     pub(crate) roles: Vec<String>,
+    /// English word lists for finding persons and organizations not in the gazetteer.
+    pub(crate) english: EnglishWords,
     /// Name or alias -> index in `actors`.
     actor_index: HashMap<String, usize>,
     /// The data files it was read from.
@@ -174,8 +204,9 @@ impl Vocabulary {
     }
 
     /// The vocabulary of a folder shaped like `index-schema/`: `countries.toml`,
-    /// `actors.toml` and `topics.toml` are required; `first-names.txt`, `surname-first.txt`
-    /// and `roles.txt` are taken from the built-in vocabulary when the folder has none.
+    /// `actors.toml` and `topics.toml` are required; `first-names.txt`, `surname-first.txt`,
+    /// `roles.txt` and `english-words.toml` are taken from the built-in vocabulary when the
+    /// folder has none.
     ///
     /// ```
     /// use gazette::facet::Vocabulary;
@@ -293,6 +324,7 @@ impl Vocabulary {
             first_names: HashSet::default(),
             surname_first: HashSet::default(),
             roles: Vec::new(),
+            english: EnglishWords::default(),
             actor_index: HashMap::new(),
             sources: FILES.map(|_| Cow::Borrowed("")),
         }
@@ -307,6 +339,7 @@ impl Vocabulary {
         let countries: CountriesFile = toml::from_str(&sources[0]).map_err(|e| bad(0, e.to_string()))?;
         let actors: ActorsFile = toml::from_str(&sources[1]).map_err(|e| bad(1, e.to_string()))?;
         let topics: TopicsFile = toml::from_str(&sources[2]).map_err(|e| bad(2, e.to_string()))?;
+        let english: EnglishWords = toml::from_str(&sources[6]).map_err(|e| bad(6, e.to_string()))?;
         let mut all_actors = actors.person;
         for a in &mut all_actors {
             a.is_person = true;
@@ -329,6 +362,7 @@ impl Vocabulary {
             first_names: lines(&sources[3]).map(str::to_string).collect(),
             surname_first: lines(&sources[4]).map(str::to_string).collect(),
             roles: lines(&sources[5]).map(str::to_string).collect(),
+            english,
             sources: sources.clone(),
         };
         v.check().map_err(|(i, reason)| bad(i, reason))?;
