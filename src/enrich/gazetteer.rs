@@ -126,9 +126,9 @@ impl EntityMatcher {
     }
 }
 
-/// Every name of the gazetteer, sorted, with what it stands for. A name of two targets is
-/// the country's before the actor's, except that an ambiguous name overrides any other
-/// reading: it needs evidence wherever it is found.
+/// Every name of the gazetteer, sorted, with what it stands for. A name listed twice keeps
+/// its first reading (countries, then actors, then blocked phrases), except that an
+/// ambiguous name overrides any other: it needs evidence wherever it is found.
 fn gazetteer_patterns(v: &Vocabulary) -> (Vec<String>, Vec<Target>) {
     let mut map: BTreeMap<String, Target> = BTreeMap::new();
     let add = |s: &str, t: Target, map: &mut BTreeMap<String, Target>, overwrite: bool| {

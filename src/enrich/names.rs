@@ -488,8 +488,10 @@ fn surnames(m: &EntityMatcher, found: &EvidenceMap) -> HashMap<String, String> {
     surnames
 }
 
-/// "Ministry of Finance" alone is qualified by the document's main country: "Sri Lankan
-/// Ministry of Finance", so that facet values name one body.
+/// A ministry named with no country ("Ministry of Tourism") is qualified by the document's
+/// main country, the one named most often (the first by name on a tie): "Sri Lankan Ministry
+/// of Tourism", so that facet values name one body. (A ministry of generic words only,
+/// "Ministry of Finance", was left out when its run was classified.)
 pub(super) fn qualify_ministries(v: &Vocabulary, found: &mut EvidenceMap) {
     let top = found
         .iter()
