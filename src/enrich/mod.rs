@@ -15,7 +15,11 @@
 //! ```
 
 mod entities;
+mod gazetteer;
+mod names;
+mod salience;
 mod topics;
+mod words;
 
 use std::sync::{Arc, OnceLock};
 

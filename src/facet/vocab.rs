@@ -15,17 +15,19 @@ use crate::error::{Error, Result};
 /// The data files of a vocabulary, by name, with the built-in text of each. The first three
 /// are the vocabulary proper, required in a folder of one's own; the name and word lists are
 /// English-language data that a folder may leave out to keep the built-in ones.
-const FILES: [(&str, &str, bool); 6] = [
+const FILES: [(&str, &str, bool); 7] = [
     ("countries.toml", include_str!("../../index-schema/countries.toml"), true),
     ("actors.toml", include_str!("../../index-schema/actors.toml"), true),
     ("topics.toml", include_str!("../../index-schema/topics.toml"), true),
     ("first-names.txt", include_str!("../../index-schema/first-names.txt"), false),
     ("surname-first.txt", include_str!("../../index-schema/surname-first.txt"), false),
     ("roles.txt", include_str!("../../index-schema/roles.txt"), false),
+    ("english-words.toml", include_str!("../../index-schema/english-words.toml"), false),
 ];
 
 /// The text of each data file, in the order of [`FILES`].
-type Sources = [Cow<'static, str>; FILES.len()];
+/// `None` for a file that a folder left out, whose built-in text stands in.
+type Sources = [Option<Cow<'static, str>>; FILES.len()];
 
 /// A country or territory of `countries.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -128,6 +130,33 @@ struct TopicsFile {
     subtopic: Vec<TopicDef>,
 }
 
+/// The English word lists of `english-words.toml`, which the open-world rules of enrichment
+/// read (what each is for is said in the file). Order and duplicates are kept as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EnglishWords {
+    /// Heads that make a capitalized phrase an organization ("Ministry", "Bank").
+    pub(crate) org_heads: Vec<String>,
+    /// Heads that name a body when placed first and followed by a connector.
+    pub(crate) leading_heads: Vec<String>,
+    /// Capitalized words that are never a name by themselves ("The", "Monday").
+    pub(crate) not_name_words: Vec<String>,
+    /// Words that, all together, name a kind of body rather than one ("Supreme Court").
+    pub(crate) generic_org_words: Vec<String>,
+    /// Last words of places, laws and events, never of persons ("Street", "Act").
+    pub(crate) not_person_last: Vec<String>,
+    /// Lower-case words of persons' names ("bin", "von").
+    pub(crate) name_particles: Vec<String>,
+    /// Lower-case words allowed inside organizations' names ("of", "for").
+    pub(crate) org_connectors: Vec<String>,
+    /// Verbs of speech, which make a sentence a quotation.
+    pub(crate) speech_verbs: Vec<String>,
+    /// Verbs that make the country or organization before them act.
+    pub(crate) action_verbs: Vec<String>,
+    /// Nouns that, after a country or demonym, make the country act (lower case).
+    pub(crate) official_nouns: Vec<String>,
+}
+
 /// Everything enrichment reads, parsed: built from data files ([`Vocabulary::builtin`],
 /// [`Vocabulary::from_dir`]) and read-only afterwards, so that its [`Vocabulary::fingerprint`]
 /// always tells what it holds.
@@ -151,6 +180,8 @@ pub struct Vocabulary {
     pub(crate) surname_first: HashSet<String>,
     /// Titles and roles that introduce a name.
     pub(crate) roles: Vec<String>,
+    /// English word lists for finding persons and organizations not in the gazetteer.
+    pub(crate) english: EnglishWords,
     /// Name or alias -> index in `actors`.
     actor_index: HashMap<String, usize>,
     /// The data files it was read from.
@@ -170,12 +201,13 @@ impl Vocabulary {
     /// # Ok::<(), gazette::Error>(())
     /// ```
     pub fn builtin() -> Result<Vocabulary> {
-        Vocabulary::from_sources(FILES.map(|(_, text, _)| Cow::Borrowed(text)), None)
+        Vocabulary::from_sources(FILES.map(|(_, text, _)| Some(Cow::Borrowed(text))), None)
     }
 
     /// The vocabulary of a folder shaped like `index-schema/`: `countries.toml`,
-    /// `actors.toml` and `topics.toml` are required; `first-names.txt`, `surname-first.txt`
-    /// and `roles.txt` are taken from the built-in vocabulary when the folder has none.
+    /// `actors.toml` and `topics.toml` are required; `first-names.txt`, `surname-first.txt`,
+    /// `roles.txt` and `english-words.toml` are taken from the built-in vocabulary when the
+    /// folder has none.
     ///
     /// ```
     /// use gazette::facet::Vocabulary;
@@ -191,11 +223,11 @@ impl Vocabulary {
     /// ```
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Vocabulary> {
         let dir = dir.as_ref();
-        let mut sources: Sources = FILES.map(|(_, text, _)| Cow::Borrowed(text));
+        let mut sources: Sources = FILES.map(|_| None);
         for (i, (name, _, required)) in FILES.iter().enumerate() {
             let path = dir.join(name);
             match std::fs::read_to_string(&path) {
-                Ok(text) => sources[i] = Cow::Owned(text),
+                Ok(text) => sources[i] = Some(Cow::Owned(text)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {}
                 Err(e) => return Err(Error::io(path, e)),
             }
@@ -203,8 +235,8 @@ impl Vocabulary {
         Vocabulary::from_sources(sources, Some(dir))
     }
 
-    /// Writes the data files of this vocabulary into `dir` (created if needed), so that
-    /// [`Vocabulary::from_dir`] reads it back with the same fingerprint.
+    /// Writes the data files this vocabulary was read from into `dir` (created if needed), so
+    /// that [`Vocabulary::from_dir`] reads it back with the same fingerprint.
     ///
     /// ```
     /// use gazette::facet::Vocabulary;
@@ -218,14 +250,18 @@ impl Vocabulary {
         let dir = dir.as_ref();
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         for ((name, _, _), text) in FILES.iter().zip(&self.sources) {
-            let path = dir.join(name);
-            std::fs::write(&path, text.as_bytes()).map_err(|e| Error::io(path, e))?;
+            if let Some(text) = text {
+                let path = dir.join(name);
+                std::fs::write(&path, text.as_bytes()).map_err(|e| Error::io(path, e))?;
+            }
         }
         Ok(())
     }
 
-    /// A short hex digest of the data files: two vocabularies with the same fingerprint
-    /// enrich alike.
+    /// A short hex digest of the data files the vocabulary was read from: two vocabularies
+    /// with the same fingerprint enrich alike. A file that a folder left out (a name or word
+    /// list, for which the built-in one stands in) is not part of it, so that a copy an index
+    /// keeps still matches its fingerprint after a later Gazette adds a data file.
     ///
     /// ```
     /// use gazette::facet::Vocabulary;
@@ -236,6 +272,7 @@ impl Vocabulary {
     pub fn fingerprint(&self) -> String {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         for ((name, _, _), text) in FILES.iter().zip(&self.sources) {
+            let Some(text) = text else { continue };
             h.update(name.as_bytes());
             h.update(&[0]);
             h.update(&(text.len() as u64).to_le_bytes());
@@ -267,7 +304,8 @@ impl Vocabulary {
     pub fn builtin_fingerprint() -> &'static str {
         static BUILTIN: OnceLock<String> = OnceLock::new();
         BUILTIN.get_or_init(|| {
-            Vocabulary { sources: FILES.map(|(_, text, _)| Cow::Borrowed(text)), ..Vocabulary::empty() }.fingerprint()
+            Vocabulary { sources: FILES.map(|(_, text, _)| Some(Cow::Borrowed(text))), ..Vocabulary::empty() }
+                .fingerprint()
         })
     }
 
@@ -293,8 +331,9 @@ impl Vocabulary {
             first_names: HashSet::default(),
             surname_first: HashSet::default(),
             roles: Vec::new(),
+            english: EnglishWords::default(),
             actor_index: HashMap::new(),
-            sources: FILES.map(|_| Cow::Borrowed("")),
+            sources: FILES.map(|_| None),
         }
     }
 
@@ -304,9 +343,11 @@ impl Vocabulary {
             None => Error::SchemaData { file: FILES[i].0, reason },
             Some(dir) => Error::VocabularyData { path: dir.join(FILES[i].0), reason },
         };
-        let countries: CountriesFile = toml::from_str(&sources[0]).map_err(|e| bad(0, e.to_string()))?;
-        let actors: ActorsFile = toml::from_str(&sources[1]).map_err(|e| bad(1, e.to_string()))?;
-        let topics: TopicsFile = toml::from_str(&sources[2]).map_err(|e| bad(2, e.to_string()))?;
+        let text = |i: usize| sources[i].as_deref().unwrap_or(FILES[i].1);
+        let countries: CountriesFile = toml::from_str(text(0)).map_err(|e| bad(0, e.to_string()))?;
+        let actors: ActorsFile = toml::from_str(text(1)).map_err(|e| bad(1, e.to_string()))?;
+        let topics: TopicsFile = toml::from_str(text(2)).map_err(|e| bad(2, e.to_string()))?;
+        let english: EnglishWords = toml::from_str(text(6)).map_err(|e| bad(6, e.to_string()))?;
         let mut all_actors = actors.person;
         for a in &mut all_actors {
             a.is_person = true;
@@ -326,9 +367,10 @@ impl Vocabulary {
             actors: all_actors,
             topics: topics.topic,
             subtopics: topics.subtopic,
-            first_names: lines(&sources[3]).map(str::to_string).collect(),
-            surname_first: lines(&sources[4]).map(str::to_string).collect(),
-            roles: lines(&sources[5]).map(str::to_string).collect(),
+            first_names: lines(text(3)).map(str::to_string).collect(),
+            surname_first: lines(text(4)).map(str::to_string).collect(),
+            roles: lines(text(5)).map(str::to_string).collect(),
+            english,
             sources: sources.clone(),
         };
         v.check().map_err(|(i, reason)| bad(i, reason))?;
@@ -427,5 +469,27 @@ impl Vocabulary {
     /// ```
     pub fn actor(&self, name: &str) -> Option<&Actor> {
         self.actor_index.get(name).map(|&i| &self.actors[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A data file left out is neither written to a copy nor part of the fingerprint, so a
+    /// copy kept by an index reads back with the fingerprint recorded, even after a later
+    /// Gazette adds a data file of its own.
+    #[test]
+    fn a_file_left_out_stays_out_of_copies_and_fingerprints() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let builtin = Vocabulary::builtin().unwrap();
+        builtin.write_to(a.path()).unwrap();
+        assert_eq!(Vocabulary::from_dir(a.path()).unwrap().fingerprint(), builtin.fingerprint());
+        std::fs::remove_file(a.path().join("english-words.toml")).unwrap();
+        let without = Vocabulary::from_dir(a.path()).unwrap();
+        assert_ne!(without.fingerprint(), builtin.fingerprint());
+        without.write_to(b.path()).unwrap();
+        assert!(!b.path().join("english-words.toml").exists());
+        assert_eq!(Vocabulary::from_dir(b.path()).unwrap().fingerprint(), without.fingerprint());
     }
 }
