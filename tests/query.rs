@@ -485,3 +485,45 @@ fn dates_centuries_apart_are_all_counted() {
     let days: Vec<(&str, u64)> = rows.iter().map(|r| (r.period.as_str(), r.matching)).collect();
     assert_eq!(days, [("1700-05-01", 1), ("2020-05-01", 1), ("2021-05-01", 1)]);
 }
+
+/// Issue "hardening": queries and arguments that panicked or overflowed. An open range at
+/// both ends is any date; a limit or offset past every document asks for everything there is,
+/// or nothing; huge counts of passages and facets are fine.
+#[test]
+fn open_ranges_and_huge_limits_neither_panic_nor_overflow() {
+    let index = index();
+    let dated = index.search(&SearchRequest::new("date:*").limit(100)).unwrap().total;
+    assert!(dated > 0);
+    for q in ["date:[* TO *]", "date:{* TO *}", "date:[* TO *] OR date:[2015 TO *]"] {
+        assert_eq!(index.search(&SearchRequest::new(q).limit(100)).unwrap().total, dated, "{q}");
+    }
+    let all = index.search(&SearchRequest::new("*").limit(100).passages(0)).unwrap();
+    for (limit, offset) in
+        [(usize::MAX, 0), (usize::MAX / 2, 0), (1 << 62, 0), (10, usize::MAX), (usize::MAX, usize::MAX)]
+    {
+        let r = index
+            .search(&SearchRequest::new("*").limit(limit).offset(offset).passages(usize::MAX).facets(usize::MAX))
+            .unwrap();
+        assert_eq!(r.total, all.total);
+        let want = if offset == 0 { all.total } else { 0 };
+        assert_eq!(r.hits.len(), want, "limit {limit} offset {offset}");
+    }
+}
+
+/// Issue "hardening": a long flat chain of proximity connectors is a syntax error with a
+/// position, never a stack overflow; a chain within the limit runs through every stage (an
+/// answer, or the error that such a side is not supported yet).
+#[test]
+fn long_proximity_chains_are_errors_not_overflows() {
+    let index = index();
+    for op in ["W/S", "W/P", "W/4", "PRE/3", "NEAR/2"] {
+        let long = format!("cyber{}", format!(" {op} cyber").repeat(20_000));
+        let err = index.search(&SearchRequest::new(&long)).unwrap_err();
+        assert!(matches!(err, Error::QuerySyntax { .. }), "{op}: {err}");
+        let within = format!("cyber{}", format!(" {op} cyber").repeat(100));
+        let request = SearchRequest::new(&within).facets(5);
+        let answered = |r: Result<(), Error>| matches!(r, Ok(()) | Err(Error::InvalidQuery { .. }));
+        assert!(answered(index.search(&request).map(drop)), "{op}");
+        assert!(answered(request.explain(&index).map(drop)), "{op}");
+    }
+}

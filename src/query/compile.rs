@@ -450,6 +450,10 @@ impl<'a> Compiler<'a> {
 }
 
 fn range_query(field: Field, lo: Bound<DateTime<Utc>>, hi: Bound<DateTime<Utc>>) -> Box<dyn Query> {
+    // tantivy's range needs one bound (it panics without): open at both ends is any date.
+    if matches!((&lo, &hi), (Bound::Unbounded, Bound::Unbounded)) {
+        return Box::new(ExistsQuery::new(schema::DATE.to_string(), false));
+    }
     let term = |d: DateTime<Utc>| Term::from_field_date(field, tantivy::DateTime::from_timestamp_secs(d.timestamp()));
     Box::new(RangeQuery::new(lo.map(term), hi.map(term)))
 }

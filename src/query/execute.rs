@@ -91,7 +91,11 @@ impl PreparedSearch<'_> {
         let query = self.query();
         let searcher = index.searcher();
         index.facet_values().retain(&searcher);
-        let want = request.offset + request.limit.max(1);
+        // No page reaches past the last document: a huge limit or offset asks for everything
+        // there is (or nothing), and neither overflows nor allocates for documents that
+        // cannot exist.
+        let docs = searcher.num_docs() as usize;
+        let want = request.offset.saturating_add(request.limit.max(1)).min(docs.max(1));
         let top_docs = TopDocs::with_limit(want + TIE_SLACK);
         // Facet counts come from the same pass over the matching documents as the hits.
         let counts =
@@ -148,7 +152,14 @@ impl PreparedSearch<'_> {
         let mut hits = Vec::with_capacity(top.len());
         for (i, (score, addr)) in top.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            hits.push(hit(fields, &doc, request.offset + i + 1, score, &mut highlighter, request.passages));
+            hits.push(hit(
+                fields,
+                &doc,
+                request.offset.saturating_add(i + 1),
+                score,
+                &mut highlighter,
+                request.passages,
+            ));
         }
         // No hits: say how to loosen the query, never loosen it silently.
         let suggestions = if total == 0 && !request.query.trim().is_empty() { self.relaxations()? } else { Vec::new() };

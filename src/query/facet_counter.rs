@@ -58,7 +58,8 @@ pub(super) fn top(counts: impl Iterator<Item = (u32, u32)>, k: usize) -> Vec<(u3
         return Vec::new();
     }
     // A min-heap of the best so far: most values fail the comparison with its least.
-    let mut heap: BinaryHeap<Reverse<(u32, Reverse<u32>)>> = BinaryHeap::with_capacity(k + 1);
+    // Room for the heap grows with what is counted, not with a caller's `k` (any size).
+    let mut heap: BinaryHeap<Reverse<(u32, Reverse<u32>)>> = BinaryHeap::with_capacity(k.min(1 << 12) + 1);
     for (ord, count) in counts {
         if count == 0 {
             continue;

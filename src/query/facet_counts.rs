@@ -123,7 +123,7 @@ pub(crate) fn count_all(
 /// search (`main`) counts as a use of the segments' flat arrays and may build them; the
 /// extra passes of drill sideways use them when built.
 pub(crate) fn counts_collector(index: &Index, limit: usize, main: bool) -> ResultCounts {
-    ResultCounts { shard_size: (limit * 10).max(100), cache: index.facet_values().clone(), main }
+    ResultCounts { shard_size: limit.saturating_mul(10).max(100), cache: index.facet_values().clone(), main }
 }
 
 /// The top `limit` values at the useful depth of each field; years latest first, sources

@@ -367,10 +367,29 @@ impl Parser {
     }
 
     /// Parses a chain of `level` connectors (left-associative) over the tighter levels.
+    /// Each connector nests the tree one level deeper (`a W/S b W/S c` is `(a W/S b) W/S c`),
+    /// so a chain counts against [`MAX_NESTING`] like parentheses: the stages that recurse
+    /// over the tree must not overflow on a long flat chain either.
     fn parse_connected(&mut self, level: Level) -> Result<Node, ParseError> {
+        let depth = self.depth;
+        let chain = self.parse_chain(level);
+        self.depth = depth;
+        chain
+    }
+
+    fn parse_chain(&mut self, level: Level) -> Result<Node, ParseError> {
         let mut left = self.parse_tighter(level)?;
         while let Some(keyword) = self.peek_keyword().filter(|&k| Level::of(k) == Some(level)) {
             let op = self.bump().expect("peeked");
+            self.nest(op.span.start)?;
+            left = self.connect(left, keyword, op, level)?;
+        }
+        Ok(left)
+    }
+
+    /// `left`, the connector `op` (`keyword`), and the operand that follows.
+    fn connect(&mut self, left: Node, keyword: Keyword, op: Token, level: Level) -> Result<Node, ParseError> {
+        {
             let name = self.name(&op);
             let distance = match keyword {
                 Keyword::Near { .. } => self.distance(&op)?,
@@ -388,9 +407,8 @@ impl Parser {
                 Keyword::Sentence => NodeKind::Sentence { left: l, right: r },
                 _ => NodeKind::Paragraph { left: l, right: r },
             };
-            left = Node { kind, span };
+            Ok(Node { kind, span })
         }
-        Ok(left)
     }
 
     fn parse_tighter(&mut self, level: Level) -> Result<Node, ParseError> {
@@ -1067,14 +1085,22 @@ mod tests {
             format!("{}x", "-".repeat(20_000)),
             format!("{}x", "NOT ".repeat(20_000)),
             format!("{}x{}", "title:(".repeat(20_000), ")".repeat(20_000)),
+            // Flat in the text, deep in the tree: each connector nests the chain once more.
+            format!("b{}", " W/S b".repeat(20_000)),
+            format!("b{}", " W/P b".repeat(20_000)),
+            format!("b{}", " W/3 b".repeat(20_000)),
+            format!("b{}", " PRE/2 b".repeat(20_000)),
         ];
         for query in &deep {
             let e = parse_with(query, true).expect_err("too deep");
             assert!(e.message.contains("nested more than 100 levels"), "{e}");
         }
-        // The limit itself parses.
+        // The limit itself parses, and so does a chain as long as the limit.
         let ok = format!("{}x{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
         assert_eq!(parse_with(&ok, true).unwrap().to_string(), "x");
+        assert!(parse_with(&format!("b{}", " W/S b".repeat(MAX_NESTING)), true).is_ok());
+        let e = parse_with(&format!("b{}", " W/S b".repeat(MAX_NESTING + 1)), true).unwrap_err();
+        assert_eq!(e.position, 2 + 6 * MAX_NESTING, "{e}"); // at the connector past the limit
     }
 
     #[test]
