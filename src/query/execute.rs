@@ -27,9 +27,163 @@ fn newest_date(searcher: &Searcher) -> i64 {
         .unwrap_or(0)
 }
 
-/// Hits fetched past the page, so that documents tied in score across its end are ordered
-/// by id like the others.
+/// Hits fetched past the page, so that documents tied in score across its end are usually
+/// all among the candidates; when they are not, [`tied_at`] finds the rest.
 const TIE_SLACK: usize = 8;
+
+/// How a hit's sort key is computed, the same way in both passes: the key sorts descending.
+#[derive(Clone, Copy)]
+enum SortKey {
+    /// The BM25 score.
+    Score,
+    /// The score times the recency boost.
+    Recency { newest: i64, half_life_days: f32 },
+    /// The date, newest first (`true`) or oldest first; undated documents last.
+    Date { newest_first: bool },
+}
+
+impl SortKey {
+    fn of_date(self, date: Option<tantivy::DateTime>) -> f64 {
+        match (self, date) {
+            (SortKey::Date { newest_first: true }, Some(d)) => d.into_timestamp_secs() as f64,
+            (SortKey::Date { .. }, Some(d)) => -(d.into_timestamp_secs() as f64),
+            _ => f64::NEG_INFINITY,
+        }
+    }
+
+    fn boost(newest: i64, half_life_days: f32, date: Option<tantivy::DateTime>) -> f32 {
+        date.map_or(0.0, |d| {
+            let age_days = (newest - d.into_timestamp_secs()).max(0) as f32 / 86_400.0;
+            0.5f32.powf(age_days / half_life_days)
+        })
+    }
+}
+
+/// The documents of `query` whose sort key is exactly `key`, per segment (ordinal, sorted
+/// document ids): the tie at the end of a page, when it runs past the candidates.
+struct TiedAt {
+    sort: SortKey,
+    key: f64,
+}
+
+struct SegmentTiedAt {
+    sort: SortKey,
+    key: f64,
+    segment: u32,
+    dates: Option<tantivy::columnar::Column<tantivy::DateTime>>,
+    docs: Vec<tantivy::DocId>,
+}
+
+impl tantivy::collector::Collector for TiedAt {
+    type Fruit = Vec<(u32, Vec<tantivy::DocId>)>;
+    type Child = SegmentTiedAt;
+
+    fn for_segment(&self, segment: u32, reader: &tantivy::SegmentReader) -> tantivy::Result<SegmentTiedAt> {
+        let dates = match self.sort {
+            SortKey::Score => None,
+            _ => reader.fast_fields().date(schema::DATE).ok(),
+        };
+        Ok(SegmentTiedAt { sort: self.sort, key: self.key, segment, dates, docs: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        !matches!(self.sort, SortKey::Date { .. })
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(u32, Vec<tantivy::DocId>)>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().filter(|(_, docs)| !docs.is_empty()).collect())
+    }
+}
+
+impl tantivy::collector::SegmentCollector for SegmentTiedAt {
+    type Fruit = (u32, Vec<tantivy::DocId>);
+
+    fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
+        let date = || self.dates.as_ref().and_then(|c| c.first(doc));
+        let key = match self.sort {
+            SortKey::Score => score as f64,
+            SortKey::Recency { newest, half_life_days } => {
+                (score * (1.0 + SortKey::boost(newest, half_life_days, date()))) as f64
+            }
+            SortKey::Date { .. } => self.sort.of_date(date()),
+        };
+        if key == self.key {
+            self.docs.push(doc);
+        }
+    }
+
+    fn harvest(self) -> (u32, Vec<tantivy::DocId>) {
+        (self.segment, self.docs)
+    }
+}
+
+/// The `k` documents with the smallest ids among `tied` (per segment, sorted document ids),
+/// found by walking each segment's id dictionary in order (ids sorted as strings) and stopping
+/// at the `k`-th tied document: no stored document is read.
+fn smallest_ids(
+    searcher: &Searcher,
+    f: &Fields,
+    tied: &[(u32, Vec<tantivy::DocId>)],
+    k: usize,
+) -> Result<Vec<(String, DocAddress)>> {
+    use tantivy::DocSet;
+    let mut found: Vec<(String, DocAddress)> = Vec::new();
+    for (segment, docs) in tied {
+        let reader = searcher.segment_reader(*segment);
+        let ids = reader.inverted_index(f.id)?;
+        let mut stream = ids.terms().stream().map_err(tantivy::TantivyError::from)?;
+        let mut taken = 0;
+        while taken < k && stream.advance() {
+            let mut postings = ids
+                .read_postings_from_terminfo(stream.value(), tantivy::schema::IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?;
+            while postings.doc() != tantivy::TERMINATED {
+                if docs.binary_search(&postings.doc()).is_ok() {
+                    let id = String::from_utf8_lossy(stream.key()).into_owned();
+                    found.push((id, DocAddress::new(*segment, postings.doc())));
+                    taken += 1;
+                }
+                postings.advance();
+            }
+        }
+    }
+    found.sort();
+    found.truncate(k);
+    Ok(found)
+}
+
+/// The candidates in a total order, key descending then id ascending, cut to `want`. When the
+/// documents tied with the `want`-th run past the candidates (tantivy keeps an arbitrary few of
+/// a tie), the tie is collected whole and its smallest ids taken, so that every page of any
+/// size holds each matching document exactly once, and two builds of the same files rank
+/// alike.
+#[allow(clippy::too_many_arguments)]
+fn total_order(
+    searcher: &Searcher,
+    f: &Fields,
+    query: &dyn tantivy::query::Query,
+    sort: SortKey,
+    top: Vec<(f64, DocAddress)>,
+    want: usize,
+    fetched: usize,
+    total: usize,
+) -> Result<Vec<(f64, DocAddress)>> {
+    let boundary = top.get(want.saturating_sub(1)).map(|t| t.0);
+    let tie_runs_past = top.len() == fetched
+        && total > top.len()
+        && boundary.is_some_and(|b| top.last().is_some_and(|last| last.0 == b));
+    let Some(b) = boundary.filter(|_| tie_runs_past) else {
+        let mut top = break_ties(searcher, f, top)?;
+        top.truncate(want);
+        return Ok(top);
+    };
+    let above: Vec<(f64, DocAddress)> = top.into_iter().filter(|t| t.0 > b).collect();
+    let mut out = break_ties(searcher, f, above)?;
+    let tied = searcher.search(query, &TiedAt { sort, key: b })?;
+    let k = want - out.len();
+    out.extend(smallest_ids(searcher, f, &tied, k)?.into_iter().map(|(_, addr)| (b, addr)));
+    Ok(out)
+}
 
 /// Orders documents of equal score by id, so that the order does not depend on how the index
 /// happens to be laid out in segments (which differs between two builds of the same files).
@@ -100,42 +254,39 @@ impl PreparedSearch<'_> {
         // Facet counts come from the same pass over the matching documents as the hits.
         let counts =
             (request.facet_limit > 0).then(|| facet_counts::counts_collector(index, request.facet_limit, true));
-        let (top, total, counts): (Vec<(f64, DocAddress)>, usize, Option<result_counts::Counted>) = match request.sort {
-            Sort::Relevance => match request.recency_days {
-                None => {
-                    let (top, total, counts) = searcher.search(&*query, &(top_docs.order_by_score(), Count, counts))?;
-                    (top.into_iter().map(|(s, a)| (s as f64, a)).collect(), total, counts)
-                }
-                Some(half_life) => {
-                    let newest = newest_date(&searcher);
-                    let boosted = top_docs.tweak_score(move |segment: &tantivy::SegmentReader| {
-                        let dates = segment.fast_fields().date(schema::DATE).ok();
-                        move |doc: tantivy::DocId, score: tantivy::Score| {
-                            let boost = dates.as_ref().and_then(|c| c.first(doc)).map_or(0.0, |d| {
-                                let age_days = (newest - d.into_timestamp_secs()).max(0) as f32 / 86_400.0;
-                                0.5f32.powf(age_days / half_life)
-                            });
-                            score * (1.0 + boost)
-                        }
-                    });
-                    let (top, total, counts) = searcher.search(&*query, &(boosted, Count, counts))?;
-                    (top.into_iter().map(|(s, a)| (s as f64, a)).collect(), total, counts)
-                }
-            },
-            Sort::Oldest | Sort::Newest => {
-                let order = if request.sort == Sort::Newest { tantivy::Order::Desc } else { tantivy::Order::Asc };
+        let sort = match (request.sort, request.recency_days) {
+            (Sort::Relevance, None) => SortKey::Score,
+            (Sort::Relevance, Some(half_life_days)) => {
+                SortKey::Recency { newest: newest_date(&searcher), half_life_days }
+            }
+            (Sort::Newest, _) => SortKey::Date { newest_first: true },
+            (Sort::Oldest, _) => SortKey::Date { newest_first: false },
+        };
+        let fetched = want + TIE_SLACK;
+        let (top, total, counts): (Vec<(f64, DocAddress)>, usize, Option<result_counts::Counted>) = match sort {
+            SortKey::Score => {
+                let (top, total, counts) = searcher.search(&*query, &(top_docs.order_by_score(), Count, counts))?;
+                (top.into_iter().map(|(s, a)| (s as f64, a)).collect(), total, counts)
+            }
+            SortKey::Recency { newest, half_life_days } => {
+                let boosted = top_docs.tweak_score(move |segment: &tantivy::SegmentReader| {
+                    let dates = segment.fast_fields().date(schema::DATE).ok();
+                    move |doc: tantivy::DocId, score: tantivy::Score| {
+                        score
+                            * (1.0 + SortKey::boost(newest, half_life_days, dates.as_ref().and_then(|c| c.first(doc))))
+                    }
+                });
+                let (top, total, counts) = searcher.search(&*query, &(boosted, Count, counts))?;
+                (top.into_iter().map(|(s, a)| (s as f64, a)).collect(), total, counts)
+            }
+            SortKey::Date { newest_first } => {
+                let order = if newest_first { tantivy::Order::Desc } else { tantivy::Order::Asc };
                 let by_date = top_docs.order_by_fast_field::<tantivy::DateTime>(schema::DATE, order);
                 let (top, total, counts) = searcher.search(&*query, &(by_date, Count, counts))?;
-                // The key sorts descending: newest first, or oldest first by negating; undated last.
-                let key = |d: Option<tantivy::DateTime>| match d {
-                    Some(d) if request.sort == Sort::Newest => d.into_timestamp_secs() as f64,
-                    Some(d) => -(d.into_timestamp_secs() as f64),
-                    None => f64::NEG_INFINITY,
-                };
-                (top.into_iter().map(|(d, a)| (key(d), a)).collect(), total, counts)
+                (top.into_iter().map(|(d, a)| (sort.of_date(d), a)).collect(), total, counts)
             }
         };
-        let top = break_ties(&searcher, fields, top)?;
+        let top = total_order(&searcher, fields, &*query, sort, top, want, fetched, total)?;
         let top: Vec<(f32, DocAddress)> =
             top.into_iter().map(|(k, a)| (if request.sort == Sort::Relevance { k as f32 } else { 0.0 }, a)).collect();
         let top: Vec<(f32, DocAddress)> = if request.limit == 0 {
