@@ -178,7 +178,8 @@ fn index_json_report_dry_run_and_stats() {
 #[test]
 fn closed_pipe_is_not_an_error() {
     let t = indexed();
-    for i in 0..40 {
+    // Enough output to fill a pipe's buffer (64 KiB), so that the writer meets the closed pipe.
+    for i in 0..300 {
         fs::write(t.path().join(format!("news/n{i}.txt")), format!("Cyber {i}\n\nCyber news number {i}.")).unwrap();
     }
     gazette(t.path()).args(["index", "news", "-i", "idx", "-q"]).assert().code(0);
@@ -192,6 +193,17 @@ fn closed_pipe_is_not_an_error() {
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
     assert_eq!(String::from_utf8_lossy(&out.stderr), "", "no broken-pipe message");
+    // JSON output too (it is written through serde_json, which wraps the pipe's error).
+    for args in ["search cyber -i idx -n 300 --json", "search cyber -i idx -n 300 --format json"] {
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(format!("set -o pipefail; '{}' {args} | head -c 10", bin.display()))
+            .current_dir(t.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args}: {:?}", out.status);
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args}: no broken-pipe message");
+    }
 }
 
 #[test]
@@ -358,4 +370,50 @@ fn man_page_is_roff_with_a_page_per_subcommand() {
     for flag in ["\\-\\-country", "\\-\\-sort", "\\-date", "\\-\\-dry\\-run", "\\-\\-by", "GAZETTE_INDEX"] {
         assert!(man.contains(flag), "{flag} missing");
     }
+}
+
+/// Issue "hardening": several words after `search` are one query, as if quoted, and a query
+/// may begin with `-` (everything but...), with flags before or after it.
+#[test]
+fn a_query_may_be_several_words_or_begin_with_a_dash() {
+    let t = indexed();
+    let search = |args: &[&str]| -> serde_json::Value {
+        let out = gazette(t.path()).arg("search").args(args).arg("--json").output().unwrap();
+        assert!(out.status.code().is_some_and(|c| c < 2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let quoted = search(&["cyber attacks", "-i", "idx"]);
+    for args in
+        [&["cyber", "attacks", "-i", "idx"][..], &["-i", "idx", "cyber", "attacks"], &["cyber", "-i", "idx", "attacks"]]
+    {
+        let r = search(args);
+        assert_eq!(r["query"], "cyber attacks", "{args:?}");
+        assert_eq!(r["total"], quoted["total"], "{args:?}");
+    }
+    let all = search(&["*", "-i", "idx"])["total"].as_u64().unwrap();
+    let cyber = search(&["cyber", "-i", "idx"])["total"].as_u64().unwrap();
+    assert!(cyber > 0 && cyber < all, "{cyber} of {all}");
+    for args in [&["-cyber", "-i", "idx"][..], &["-i", "idx", "-cyber"]] {
+        let r = search(args);
+        assert_eq!(r["query"], "-cyber", "{args:?}");
+        assert_eq!(r["total"].as_u64().unwrap(), all - cyber, "{args:?}");
+    }
+}
+
+/// Issue "hardening": `--explain --json` is one JSON document, the clauses in its `explain`.
+#[test]
+fn explain_with_json_is_one_json_document() {
+    let t = indexed();
+    let out =
+        gazette(t.path()).args(["search", "cyber OR tariffs", "-i", "idx", "--explain", "--json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(v["query"], "cyber OR tariffs");
+    let clauses = v["explain"].as_array().unwrap();
+    assert_eq!(
+        clauses.iter().map(|c| c["clause"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["cyber OR tariffs", "cyber", "tariffs"]
+    );
+    // Without --json, the table comes before the hits, as before.
+    let text = gazette(t.path()).args(["search", "cyber", "-i", "idx", "--explain"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("cyber"));
 }

@@ -175,3 +175,41 @@ fn a_failing_write_mid_run_keeps_the_committed_index() {
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
     assert_eq!(Index::open(&idx).unwrap().num_docs() as usize, FILES);
 }
+
+/// Issue "hardening": SIGTERM (what cron wrappers, `timeout` and systemd send) and SIGHUP stop
+/// a run as Ctrl-C does: what is done is committed, the run says so and exits 2, and the next
+/// run finishes the work.
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sighup_commit_what_is_done_and_say_so() {
+    let t = tempfile::tempdir().unwrap();
+    write_corpus(t.path(), |i| format!("Report {i}\n\nLONDON — Item {i} on trade talks and tariffs, unique{i}."));
+    let bin = assert_cmd::cargo::cargo_bin("gazette");
+    for (signal, idx) in [("TERM", "idx-term"), ("HUP", "idx-hup")] {
+        let dir = t.path().join(idx);
+        let child = Command::new(&bin)
+            .args(["index", "news", "--index", idx, "--commit-every", "100", "--threads", "1", "--quiet"])
+            .current_dir(t.path())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Once a first commit holds documents, the run is under way: ask it to stop.
+        let start = Instant::now();
+        while committed_segments(&dir) == 0 {
+            assert!(start.elapsed() < Duration::from_secs(120), "no commit within two minutes");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let sent = Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap();
+        assert!(sent.success());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "SIG{signal}: {stderr}");
+        assert!(stderr.contains("interrupted; what was done is committed"), "SIG{signal}: {stderr}");
+        let committed = Index::open(&dir).unwrap().num_docs() as usize;
+        assert!(committed > 0 && committed < FILES, "SIG{signal}: committed {committed} of {FILES}");
+        let rerun =
+            Command::new(&bin).args(["index", "news", "--index", idx, "--quiet"]).current_dir(t.path()).output();
+        assert_eq!(rerun.unwrap().status.code(), Some(0));
+        assert_eq!(Index::open(&dir).unwrap().num_docs() as usize, FILES, "SIG{signal}: the rerun finishes");
+    }
+}

@@ -107,9 +107,14 @@ pub struct IndexArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct SearchArgs {
-    /// The query (Lucene-style: AND OR NOT + - "phrases" field:term ranges).
-    #[arg(value_name = "QUERY")]
+    /// The query (Lucene-style: AND OR NOT + - "phrases" field:term ranges). It may begin
+    /// with `-` (`gazette search -china`: everything but China).
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
     pub query: String,
+    /// More words of the query: `gazette search cyber attacks` is `gazette search "cyber
+    /// attacks"`.
+    #[arg(value_name = "WORDS")]
+    pub more: Vec<String>,
     #[command(flatten)]
     pub index: IndexDir,
     /// Number of hits.

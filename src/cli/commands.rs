@@ -89,7 +89,8 @@ pub fn cmd_index(out: &mut impl Write, args: IndexArgs) -> Result<Status> {
     let cancel = Arc::new(AtomicBool::new(false));
     {
         let cancel = cancel.clone();
-        // Ctrl-C stops after the current chunk of files; what is done is committed.
+        // Ctrl-C, SIGTERM (cron wrappers, `timeout`, systemd) and SIGHUP stop the run after the
+        // current chunk of files; what is done is committed.
         let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
     }
     opts.cancel = Some(cancel);
@@ -122,7 +123,8 @@ pub fn cmd_index(out: &mut impl Write, args: IndexArgs) -> Result<Status> {
 
 pub fn cmd_search(out: &mut impl Write, args: SearchArgs) -> Result<Status> {
     let idx = open_for_search(&args.index)?;
-    let mut request = SearchRequest::new(args.query)
+    let query = std::iter::once(args.query).chain(args.more).collect::<Vec<_>>().join(" ");
+    let mut request = SearchRequest::new(query)
         .limit(args.limit)
         .offset(args.offset)
         .match_any(args.any)
@@ -158,15 +160,31 @@ pub fn cmd_search(out: &mut impl Write, args: SearchArgs) -> Result<Status> {
             request = request.filter(field, v);
         }
     }
-    if args.explain {
-        print::explain(out, &request.explain(&idx)?)?;
-    }
-    let results = idx.search(&request)?;
+    // The request is prepared once for the explanation and the search.
+    let prepared = request.prepare(&idx)?;
     // `--json` predates `--format` and wins over it.
     let format = if args.json { SearchFormat::Json } else { args.format };
+    let explained = if args.explain { Some(prepared.explain()?) } else { None };
+    if let Some(clauses) = explained.as_ref().filter(|_| format != SearchFormat::Json) {
+        print::explain(out, clauses)?;
+    }
+    let results = prepared.execute()?;
     match format {
         SearchFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &results)?;
+            // One JSON document: the explanation, when asked for, is a field of it, after the
+            // fields of the results.
+            match explained {
+                None => serde_json::to_writer_pretty(&mut *out, &results)?,
+                Some(explain) => {
+                    #[derive(serde::Serialize)]
+                    struct Explained<'a> {
+                        #[serde(flatten)]
+                        results: &'a gazette::SearchResults,
+                        explain: Vec<gazette::query::Clause>,
+                    }
+                    serde_json::to_writer_pretty(&mut *out, &Explained { results: &results, explain })?
+                }
+            }
             writeln!(out)?;
         }
         SearchFormat::Csv => print::search_csv(out, &results)?,
