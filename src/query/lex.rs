@@ -43,7 +43,13 @@ pub(super) struct Token {
 
 /// Characters that end a word wherever they are (unless escaped).
 pub(super) fn ends_word(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '(' | ')' | '"' | '[' | ']' | '{' | '}' | '^')
+    c.is_whitespace() || is_quote(c) || matches!(c, '(' | ')' | '[' | ']' | '{' | '}' | '^')
+}
+
+/// Quotes that open or close a phrase: the straight one, and the curly ones a word processor
+/// puts in (“…”, „…“), so that a pasted phrase stays a phrase.
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\u{201e}')
 }
 
 pub(super) fn lex(chars: &[char], fields: &[&str]) -> Result<Vec<Token>, ParseError> {
@@ -73,7 +79,7 @@ pub(super) fn lex(chars: &[char], fields: &[&str]) -> Result<Vec<Token>, ParseEr
                 in_brackets = false;
                 Tok::Close(c == ']')
             }
-            '"' => {
+            c if is_quote(c) => {
                 let (text, end) = lex_phrase(chars, start)?;
                 i = end;
                 Tok::Phrase(text)
@@ -123,7 +129,7 @@ pub(super) fn lex_phrase(chars: &[char], start: usize) -> Result<(String, usize)
     loop {
         match chars.get(i) {
             None => return Err(error(start, "unclosed quote; add a closing \" to end the phrase")),
-            Some('"') => break,
+            Some(&q) if is_quote(q) => break,
             Some('\\') if i + 1 < chars.len() => {
                 text.push(chars[i + 1]);
                 i += 2;

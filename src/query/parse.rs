@@ -863,6 +863,10 @@ mod tests {
         ("  china  ", true, "china"),
         ("china iran", true, "china AND iran"),
         ("china iran", false, "china OR iran"),
+        // Curly quotes, as pasted from a word processor, are phrase quotes.
+        ("\u{201c}state behavior\u{201d}", true, "\"state behavior\""),
+        ("\u{201e}state behavior\u{201c} cyber", true, "\"state behavior\" AND cyber"),
+        ("title:\u{201c}cyber talks\"", true, "title:\"cyber talks\""),
         ("china AND iran OR russia", true, "(china AND iran) OR russia"),
         ("china OR iran AND russia", true, "china OR (iran AND russia)"),
         ("china && iran || russia", false, "(china AND iran) OR russia"),
