@@ -247,8 +247,17 @@ pub enum FileProblem {
     ChangedWhileStreamed,
     /// The run was interrupted while the file was streamed; the next run indexes it.
     Interrupted,
-    /// Nothing of the file could be read as a document, for these reasons.
+    /// Nothing of the file could be read as a document, for these reasons (none: it holds no
+    /// record at all, such as a JSON `[]`).
     NoDocuments(Vec<FileProblem>),
+    /// A document of this file has the id of a document of `other` (or of another of its own
+    /// records), which it replaced: an id is one document.
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// The file whose document had it (the same file for a record given twice).
+        other: PathBuf,
+    },
 }
 
 impl fmt::Display for FileProblem {
@@ -276,6 +285,12 @@ impl fmt::Display for FileProblem {
                 f.write_str("changed while being read; its documents were removed and the next run will index it")
             }
             FileProblem::Interrupted => f.write_str("interrupted while being read; the next run will index it"),
+            FileProblem::NoDocuments(problems) if problems.is_empty() => f.write_str("no documents in it"),
+            FileProblem::DuplicateId { id, other } => write!(
+                f,
+                "document id {id:?} is also the id of a document of {}, which this one replaced; give one of them another id",
+                other.display()
+            ),
             FileProblem::NoDocuments(problems) => {
                 for (i, p) in problems.iter().enumerate() {
                     if i > 0 {

@@ -391,3 +391,60 @@ fn an_index_in_memory_reindexes_incrementally_too() {
     assert_eq!((r.removed, r.unchanged), (1, 1));
     assert_eq!(index.num_docs(), 1);
 }
+
+/// Issue "hardening": two documents that would take one id (the same relative path under two
+/// roots, an explicit id given twice) are reported, naming both files; the run goes on.
+#[test]
+fn documents_taking_one_id_are_reported_naming_both_files() {
+    let t = tempfile::tempdir().unwrap();
+    for (root, text) in [("voa", "VOA report\n\nUkraine shipped wheat."), ("state", "State report\n\nKenya grew tea.")]
+    {
+        std::fs::create_dir_all(t.path().join(root)).unwrap();
+        std::fs::write(t.path().join(root).join("article.txt"), text).unwrap();
+    }
+    std::fs::write(
+        t.path().join("voa/feed.jsonl"),
+        "{\"id\": \"x-1\", \"title\": \"One\", \"body\": \"First.\"}\n{\"id\": \"x-1\", \"title\": \"Two\", \"body\": \"Second.\"}\n",
+    )
+    .unwrap();
+    std::fs::write(t.path().join("voa/empty.json"), "[]").unwrap();
+    let index = Index::create_in_ram().unwrap();
+    let report = index.reindex(&ReindexOptions::new([t.path().join("voa"), t.path().join("state")])).unwrap();
+    let duplicate = |name: &str| {
+        report
+            .warnings
+            .iter()
+            .find(|w| w.path.ends_with(name) && matches!(w.problem, gazette::FileProblem::DuplicateId { .. }))
+    };
+    let across = duplicate("article.txt").unwrap_or_else(|| panic!("{:?}", report.warnings));
+    let text = across.to_string();
+    assert!(text.contains("\"article.txt\""), "{text}");
+    assert!(text.contains("voa/article.txt") && text.contains("state/article.txt"), "both files named: {text}");
+    let within = duplicate("voa/feed.jsonl").unwrap_or_else(|| panic!("{:?}", report.warnings));
+    assert!(within.to_string().contains("\"x-1\""), "{within}");
+    // A file with no record at all fails with a reason, not an empty one.
+    let empty = report.failed.iter().find(|f| f.path.ends_with("empty.json")).expect("[] fails");
+    assert!(empty.to_string().ends_with("no documents in it"), "{empty}");
+    // Nothing else was lost: the run indexed the rest.
+    assert_eq!(index.num_docs(), 2);
+    // A rerun with nothing changed reports nothing new.
+    let again = index.reindex(&ReindexOptions::new([t.path().join("voa"), t.path().join("state")])).unwrap();
+    assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+}
+
+/// Issue "hardening": an entry that is not a regular file (a named pipe) or a symbolic link
+/// not followed is counted among the skipped, never silently left out; a pipe is never read
+/// (which would block the run).
+#[cfg(unix)]
+#[test]
+fn pipes_and_links_not_followed_are_counted_as_skipped() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("a.txt"), "Talks\n\nThey met.").unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(t.path().join("pipe.txt")).status().unwrap().success());
+    std::os::unix::fs::symlink(t.path().join("a.txt"), t.path().join("link.txt")).unwrap();
+    let index = Index::create_in_ram().unwrap();
+    let report = index.reindex(&ReindexOptions::new([t.path()])).unwrap();
+    assert_eq!(report.skipped.get("not a regular file"), Some(&1), "{:?}", report.skipped);
+    assert_eq!(report.skipped.get("symbolic link, not followed"), Some(&1), "{:?}", report.skipped);
+    assert_eq!(index.num_docs(), 1);
+}

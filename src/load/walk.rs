@@ -46,6 +46,10 @@ pub struct Walked {
     pub unsupported: Vec<PathBuf>,
     /// Files left out by the root's [`IGNORE_FILE`].
     pub ignored: Vec<PathBuf>,
+    /// Entries that are not regular files (pipes, sockets, devices), left out.
+    pub special: Vec<PathBuf>,
+    /// Symbolic links left out, because they are not followed.
+    pub links: Vec<PathBuf>,
     /// Folders or files that could not be read.
     pub errors: Vec<Error>,
 }
@@ -98,7 +102,16 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
                 continue;
             }
         };
-        if !(entry.file_type().is_file() || opts.follow_symlinks && entry.path().is_file()) {
+        let kind = entry.file_type();
+        if kind.is_dir() || (opts.follow_symlinks && kind.is_symlink() && entry.path().is_dir()) {
+            continue;
+        }
+        if !(kind.is_file() || opts.follow_symlinks && entry.path().is_file()) {
+            if kind.is_symlink() && !opts.follow_symlinks {
+                walked.links.push(entry.path().to_path_buf());
+            } else {
+                walked.special.push(entry.path().to_path_buf());
+            }
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());

@@ -78,6 +78,8 @@ impl Writer<'_> {
             let walked = load::walk(&root, &walk_opts);
             report.skip("unsupported format", walked.unsupported.len());
             report.skip("ignored", walked.ignored.len());
+            report.skip("not a regular file", walked.special.len());
+            report.skip("symbolic link, not followed", walked.links.len());
             let unreadable: Vec<PathBuf> = walked
                 .errors
                 .iter()
@@ -141,6 +143,7 @@ impl Writer<'_> {
         let mut run = Run {
             progress: Progress { files_total, files_done: report.unchanged, ..Progress::default() },
             since_commit: 0,
+            owners: IdOwners::new(self.pending_manifest().files.iter()),
             streaming: None,
             report,
             plan,
@@ -216,7 +219,10 @@ impl Writer<'_> {
                 run.report.documents_indexed += documents.len();
                 run.progress.documents += documents.len();
                 run.since_commit += documents.len();
-                let Some((_, _, ids)) = &mut run.streaming else { return Ok(()) };
+                let Some((file, _, ids)) = &mut run.streaming else { return Ok(()) };
+                let problems =
+                    run.owners.claim(&file.path, documents.iter().map(|e| e.document.id.as_str()), ids.all.is_empty());
+                run.report.warnings.extend(problems);
                 if !opts.dry_run {
                     for e in &documents {
                         self.add_enriched(&e.document, &e.enrichment)?;
@@ -294,6 +300,8 @@ impl Writer<'_> {
                     return Ok(());
                 }
                 report.warnings.extend(warnings);
+                let ids = documents.iter().map(|e| e.document.id.as_str());
+                report.warnings.extend(run.owners.claim(&file.path, ids, true));
                 let known = self.pending_manifest().files.contains_key(&file.path);
                 if known {
                     report.updated += 1
@@ -323,12 +331,69 @@ impl Writer<'_> {
     }
 }
 
+/// Which file each document id belongs to, so that a document taking the id of another
+/// file's document (which it replaces: an id is a document) is reported, naming both files.
+/// Ids are kept as 64-bit hashes: a run over millions of documents keeps no second copy of
+/// their ids.
+#[derive(Default)]
+struct IdOwners {
+    owner: HashMap<u64, u32>,
+    files: Vec<PathBuf>,
+    numbers: HashMap<PathBuf, u32>,
+}
+
+impl IdOwners {
+    fn new<'a>(files: impl Iterator<Item = (&'a PathBuf, &'a FileEntry)>) -> IdOwners {
+        let mut owners = IdOwners::default();
+        for (path, entry) in files {
+            let n = owners.number(path);
+            for id in &entry.ids {
+                owners.owner.insert(xxhash_rust::xxh3::xxh3_64(id.as_bytes()), n);
+            }
+        }
+        owners
+    }
+
+    fn number(&mut self, path: &Path) -> u32 {
+        if let Some(&n) = self.numbers.get(path) {
+            return n;
+        }
+        let n = self.files.len() as u32;
+        self.files.push(path.to_path_buf());
+        self.numbers.insert(path.to_path_buf(), n);
+        n
+    }
+
+    /// Records that `path` now holds these documents (`first`: the first batch of the file,
+    /// whose earlier documents it replaces); a problem for each id another file held, or that
+    /// the file gives twice.
+    fn claim<'a>(&mut self, path: &Path, ids: impl Iterator<Item = &'a str>, first: bool) -> Vec<ProblemFile> {
+        let n = self.number(path);
+        if first {
+            self.owner.retain(|_, owner| *owner != n);
+        }
+        let mut problems = Vec::new();
+        for id in ids {
+            let previous = self.owner.insert(xxhash_rust::xxh3::xxh3_64(id.as_bytes()), n);
+            // After the file's own earlier documents are let go, any id already held is
+            // another file's, or one this file gives twice.
+            if let Some(other) = previous {
+                let other = self.files[other as usize].clone();
+                problems.push(ProblemFile::new(path, FileProblem::DuplicateId { id: id.to_string(), other }));
+            }
+        }
+        problems
+    }
+}
+
 /// State of a run on the writer's side.
 struct Run {
     report: ReindexReport,
     plan: Plan,
     progress: Progress,
     since_commit: usize,
+    /// The file of each document id.
+    owners: IdOwners,
     /// The big file being streamed: the file, whether the index knew it, its ids.
     streaming: Option<(SourceFile, bool, StreamIds)>,
 }
