@@ -527,3 +527,30 @@ fn long_proximity_chains_are_errors_not_overflows() {
         assert!(answered(request.explain(&index).map(drop)), "{op}");
     }
 }
+
+/// Issue "hardening": a query's cost is bounded. Past the limits on words and on wildcard
+/// and fuzzy words, the error points at the first word past the limit; within them, a query
+/// runs, and a long query of misspelt words gets no fuzzy relaxation that would cost more.
+#[test]
+fn a_query_costs_at_most_its_limits() {
+    use gazette::query::{MAX_PATTERN_WORDS, MAX_QUERY_WORDS};
+    let index = index();
+    let words = |n: usize, word: &str| (0..n).map(|i| format!("{word}{i}")).collect::<Vec<_>>().join(" OR ");
+    for (query, limit) in
+        [(words(MAX_QUERY_WORDS + 5, "w"), MAX_QUERY_WORDS), (words(MAX_PATTERN_WORDS + 5, "cyb*"), MAX_PATTERN_WORDS)]
+    {
+        match index.search(&SearchRequest::new(&query)) {
+            Err(Error::QuerySyntax { position, message, .. }) => {
+                let nth = query.split(" OR ").take(limit).map(|w| w.chars().count() + 4).sum::<usize>();
+                assert_eq!(position, nth, "{message}");
+                assert!(message.contains(&format!("more than {limit}")), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(index.search(&SearchRequest::new(words(MAX_QUERY_WORDS, "w"))).is_ok());
+    assert!(index.search(&SearchRequest::new(words(MAX_PATTERN_WORDS, "cyb*"))).is_ok());
+    let misspelt = index.search(&SearchRequest::new(words(200, "qqzx").replace(" OR ", " "))).unwrap();
+    assert_eq!(misspelt.total, 0);
+    assert!(misspelt.suggestions.iter().all(|s| !s.query.contains('~')), "{:?}", misspelt.suggestions);
+}

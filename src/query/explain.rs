@@ -103,7 +103,9 @@ impl PreparedSearch<'_> {
         ];
         let mut out = Vec::new();
         for (node, how) in looser {
-            if node != *tree {
+            // A looser form must not cost more than a query may (a long query of misspelt
+            // words would become as many fuzzy words).
+            if node != *tree && super::prepare::check_cost(&self.request.query, &node).is_ok() {
                 let documents = count(&node)?;
                 if documents > 0 {
                     out.push(Relaxation { query: node.to_string(), how: how.into(), documents });

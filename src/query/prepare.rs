@@ -12,6 +12,12 @@ use crate::facet::{self, FacetField};
 use crate::highlight::Spec;
 use crate::index::Index;
 
+/// Most words and phrases in one query (as Lucene's default clause limit).
+pub const MAX_QUERY_WORDS: usize = 1024;
+
+/// Most wildcard and fuzzy words in one query.
+pub const MAX_PATTERN_WORDS: usize = 64;
+
 /// A search request compiled for an index.
 ///
 /// ```
@@ -73,6 +79,9 @@ impl SearchRequest {
         let compiler = Compiler::new(index, &self.query);
         let q = self.query.trim();
         let tree = if q.is_empty() || q == "*" { None } else { Some(self.tree(index)?) };
+        if let Some(tree) = &tree {
+            check_cost(&self.query, tree)?;
+        }
         let (text, spec): (Box<dyn Query>, Spec) = match &tree {
             None => (Box::new(AllQuery), Spec::default()),
             Some(tree) => {
@@ -154,4 +163,53 @@ impl PreparedSearch<'_> {
     pub(crate) fn filters(&self, field: FacetField) -> bool {
         self.filters.iter().any(|(f, _)| *f == field)
     }
+}
+
+/// Refuses a query that would cost more than any real query: more than [`MAX_QUERY_WORDS`]
+/// words and phrases, or more than [`MAX_PATTERN_WORDS`] wildcard and fuzzy words (each is
+/// an automaton run over the term dictionary). The error points at the first word past
+/// the limit.
+pub(crate) fn check_cost(query: &str, tree: &Node) -> Result<()> {
+    use super::parse::{NodeKind, TermPattern};
+    let (mut words, mut patterns) = (0usize, 0usize);
+    // Depth first, without recursion (the tree is at most MAX_NESTING deep, but a loop
+    // costs nothing either way).
+    let mut stack = vec![tree];
+    let mut leaves = Vec::new();
+    while let Some(node) = stack.pop() {
+        match &node.kind {
+            NodeKind::Term { .. } | NodeKind::Phrase { .. } | NodeKind::In { .. } => leaves.push(node),
+            NodeKind::And(children) | NodeKind::Or(children) => stack.extend(children.iter().rev()),
+            NodeKind::Not(inner) | NodeKind::Required(inner) | NodeKind::Boost { node: inner, .. } => stack.push(inner),
+            NodeKind::Near { left, right, .. }
+            | NodeKind::Sentence { left, right }
+            | NodeKind::Paragraph { left, right } => stack.extend([&**right, &**left]),
+            NodeKind::Exists { .. } | NodeKind::Range { .. } | NodeKind::All => {}
+        }
+    }
+    leaves.sort_by_key(|n| n.span.start);
+    for node in leaves {
+        let (what, limit, count) = match &node.kind {
+            NodeKind::Term { pattern: TermPattern::Wildcard | TermPattern::Fuzzy(_), .. } => {
+                patterns += 1;
+                ("wildcard and fuzzy words", MAX_PATTERN_WORDS, patterns)
+            }
+            NodeKind::In { values, .. } => {
+                words += values.len();
+                ("words and phrases", MAX_QUERY_WORDS, words)
+            }
+            _ => {
+                words += 1;
+                ("words and phrases", MAX_QUERY_WORDS, words)
+            }
+        };
+        if count > limit {
+            return Err(Error::QuerySyntax {
+                query: query.to_string(),
+                position: node.span.start + query.chars().take_while(|c| c.is_whitespace()).count(),
+                message: format!("more than {limit} {what} in one query; split it into several searches"),
+            });
+        }
+    }
+    Ok(())
 }
