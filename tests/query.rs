@@ -554,3 +554,36 @@ fn a_query_costs_at_most_its_limits() {
     assert_eq!(misspelt.total, 0);
     assert!(misspelt.suggestions.iter().all(|s| !s.query.contains('~')), "{:?}", misspelt.suggestions);
 }
+
+/// Issue "hardening": what the README shows works as typed. `extra.KEY:value` searches the
+/// source's own fields; a phrase on a field without positions (`dateline`, the JSON field)
+/// means all of its words; wildcards of any characters are patterns, never a regex error.
+#[test]
+fn extra_fields_datelines_and_symbol_wildcards_work_as_typed() {
+    let index = Index::create_in_ram().unwrap();
+    let mut w = index.writer().unwrap();
+    let mut a = Document::new("a", "Talks resume", "The State Department said talks on the €5bn deal began.");
+    a.dateline = Some("STATE DEPARTMENT".into());
+    a.extra.insert("section".into(), serde_json::json!("world"));
+    a.extra.insert("desk".into(), serde_json::json!("Foreign Desk"));
+    let mut b = Document::new("b", "Roads", "Roads were repaired in the city.");
+    b.extra.insert("section".into(), serde_json::json!("metro"));
+    w.add(&a).unwrap();
+    w.add(&b).unwrap();
+    w.commit().unwrap();
+    let ids = |q: &str| -> Vec<String> {
+        index.search(&SearchRequest::new(q)).unwrap().hits.into_iter().map(|h| h.id).collect()
+    };
+    assert_eq!(ids("extra.section:world"), ["a"]);
+    assert_eq!(ids("extra.section:metro"), ["b"]);
+    assert_eq!(ids("extra.desk:\"foreign desk\""), ["a"]);
+    assert!(ids("extra.desk:\"foreign news\"").is_empty());
+    assert_eq!(ids("dateline:\"STATE DEPARTMENT\""), ["a"]);
+    assert_eq!(ids("dateline:\"state department\" AND talks"), ["a"]);
+    for q in ["€*", "c++*", "talks W/S €*", "“€5bn”", "$*", "a\\*b*"] {
+        match index.search(&SearchRequest::new(q)) {
+            Ok(_) => {}
+            Err(e) => assert!(!e.to_string().contains("regex") && !e.to_string().contains("escape"), "{q}: {e}"),
+        }
+    }
+}

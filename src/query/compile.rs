@@ -48,6 +48,12 @@ impl<'a> Compiler<'a> {
         Error::InvalidQuery { query: self.query.to_string(), reason }
     }
 
+    /// A value a keyword or JSON field cannot be searched for (tantivy's reason stays out: it
+    /// speaks of its own parser, not of the query the user typed).
+    fn unsearchable(&self, field: &str, text: &str) -> Error {
+        self.invalid(format!("{field}:{text:?} cannot be searched; search the words of it without the field"))
+    }
+
     /// The query of a node; `None` when nothing of it is left to search (a word the analyzer
     /// drops, such as a stop word).
     pub(crate) fn compile(&self, node: &Node) -> Result<Option<Box<dyn Query>>> {
@@ -145,6 +151,10 @@ impl<'a> Compiler<'a> {
         let fields = self.index.fields();
         match field {
             None => Ok(fields.default_fields()),
+            // A key of the source's own fields (`extra.section:world`), a path of the JSON field.
+            Some(name) if name.strip_prefix(schema::EXTRA).is_some_and(|k| k.starts_with('.')) => {
+                Ok(vec![(fields.extra, 1.0)])
+            }
             Some(name) => {
                 let f = fields.schema().get_field(name).map_err(|_| self.invalid(format!("unknown field '{name}'")))?;
                 Ok(vec![(f, 1.0)])
@@ -193,9 +203,18 @@ impl<'a> Compiler<'a> {
                 // Ids, URLs, JSON fields and the like: as tantivy's parser reads `field:"value"`.
                 let name = field.expect("default fields are text fields");
                 let parser = QueryParser::for_index(self.index.tantivy(), vec![]);
-                let q = parser
-                    .parse_query(&format!("{name}:\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\"")))
-                    .map_err(|e| self.invalid(e.to_string()))?;
+                let quoted = |t: &str| t.replace('\\', "\\\\").replace('"', "\\\"");
+                let q = match parser.parse_query(&format!("{name}:\"{}\"", quoted(text))) {
+                    Ok(q) => q,
+                    // A field without positions (the JSON field of the source's own keys)
+                    // takes several words as all of them, not as a phrase.
+                    Err(_) if text.split_whitespace().nth(1).is_some() => {
+                        let all: Vec<String> =
+                            text.split_whitespace().map(|w| format!("+{name}:\"{}\"", quoted(w))).collect();
+                        parser.parse_query(&all.join(" ")).map_err(|_| self.unsearchable(name, text))?
+                    }
+                    Err(_) => return Err(self.unsearchable(name, text)),
+                };
                 return Ok(Some(q));
             }
             let q: Option<Box<dyn Query>> = match pattern {
@@ -207,7 +226,7 @@ impl<'a> Compiler<'a> {
                             Some(Box::new(TermQuery::new(terms[0].1.clone(), IndexRecordOption::WithFreqsAndPositions)))
                         }
                         // A word the analyzer splits ("cyber-attack") is a phrase.
-                        _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
+                        _ => Some(self.phrase_of(f, terms, 0)),
                     }
                 }
                 TermPattern::Wildcard => Some(any_term(self.wildcard_terms(f, text)?)),
@@ -339,8 +358,10 @@ impl<'a> Compiler<'a> {
     /// takes the stem of `election` (`elect`) when it is a word of the index: the pattern
     /// finds what `election` finds, and longer words.
     fn wildcard_terms(&self, field: Field, text: &str) -> Result<Vec<Term>> {
+        // The pattern escapes every character that means something to a regex, so this fails
+        // only on a pattern too big for the automaton; the regex's own words stay out.
         let regex = tantivy_fst::Regex::new(&wildcard_regex(&text.to_lowercase()))
-            .map_err(|e| self.invalid(format!("wildcard {text}: {e}")))?;
+            .map_err(|_| self.invalid(format!("wildcard {text} is too long or too complex; make it shorter")))?;
         let mut terms = self.expand(field, text, regex)?;
         if let Some(prefix) = text.strip_suffix('*').filter(|p| !p.contains(['*', '?', '\\']))
             && let [(_, stem)] = self.analyze(field, prefix)?.as_slice()
@@ -397,15 +418,29 @@ impl<'a> Compiler<'a> {
             let q: Box<dyn Query> = match terms.len() {
                 0 => continue,
                 1 => Box::new(TermQuery::new(terms[0].1.clone(), IndexRecordOption::WithFreqsAndPositions)),
-                _ => {
-                    let mut p = PhraseQuery::new_with_offset(terms);
-                    p.set_slop(slop);
-                    Box::new(p)
-                }
+                _ => self.phrase_of(f, terms, slop),
             };
             clauses.push((Occur::Should, boosted(q, boost)));
         }
         Ok((!clauses.is_empty()).then(|| or_all(clauses)))
+    }
+
+    /// A phrase of these terms; in a field that records no positions (`dateline`, `author`),
+    /// where tantivy cannot match phrases, all of its words.
+    fn phrase_of(&self, field: Field, terms: Vec<(usize, Term)>, slop: u32) -> Box<dyn Query> {
+        let entry = self.index.fields().schema().get_field_entry(field);
+        let positions = matches!(entry.field_type(), FieldType::Str(o)
+            if o.get_indexing_options().is_some_and(|i| i.index_option().has_positions()));
+        if positions {
+            let mut p = PhraseQuery::new_with_offset(terms);
+            p.set_slop(slop);
+            return Box::new(p);
+        }
+        let words = terms
+            .into_iter()
+            .map(|(_, t)| (Occur::Must, Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>))
+            .collect();
+        Box::new(BooleanQuery::new(words))
     }
 
     fn exists(&self, field: &str) -> Result<Box<dyn Query>> {
@@ -491,13 +526,13 @@ fn wildcard_regex(pattern: &str) -> String {
     out
 }
 
+/// `c` as a literal in a regex: ASCII punctuation escaped, everything else as it is (the regex
+/// syntax refuses escapes of other characters, such as `\€`).
 fn push_literal(out: &mut String, c: char) {
-    if c.is_alphanumeric() {
-        out.push(c);
-    } else {
+    if c.is_ascii_punctuation() {
         out.push('\\');
-        out.push(c);
     }
+    out.push(c);
 }
 
 /// A Levenshtein automaton as an automaton over the term dictionary.
@@ -551,7 +586,14 @@ mod tests {
 
     #[test]
     fn wildcards_become_anchored_regexes_with_escapes() {
-        let table = [("cyber*", "cyber.*"), ("wom?n", "wom.n"), ("u.s*", "u\\.s.*"), ("a\\*b*", "a\\*b.*")];
+        let table = [
+            ("cyber*", "cyber.*"),
+            ("wom?n", "wom.n"),
+            ("u.s*", "u\\.s.*"),
+            ("a\\*b*", "a\\*b.*"),
+            ("€*", "€.*"),
+            ("c++*", "c\\+\\+.*"),
+        ];
         for (pattern, regex) in table {
             assert_eq!(wildcard_regex(pattern), regex, "{pattern}");
         }
