@@ -417,3 +417,35 @@ fn explain_with_json_is_one_json_document() {
     let text = gazette(t.path()).args(["search", "cyber", "-i", "idx", "--explain"]).output().unwrap();
     assert!(String::from_utf8_lossy(&text.stdout).contains("cyber"));
 }
+
+/// Issue "hardening": a query can come from a file or from standard input.
+#[test]
+fn a_query_can_be_read_from_a_file_or_standard_input() {
+    let t = indexed();
+    let query = "cyber OR \"state behavior\"\n";
+    fs::write(t.path().join("q.txt"), query).unwrap();
+    let run = |cmd: &mut Command| -> serde_json::Value {
+        let out = cmd.output().unwrap();
+        assert!(out.status.code().is_some_and(|c| c < 2), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let direct = run(gazette(t.path()).args(["search", query.trim(), "-i", "idx", "--json"]));
+    let file = run(gazette(t.path()).args(["search", "--query-file", "q.txt", "-i", "idx", "--json"]));
+    let mut child = gazette(t.path())
+        .args(["search", "--query-file", "-", "-i", "idx", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), query.as_bytes()).unwrap();
+    drop(child.stdin.take());
+    let stdin: serde_json::Value = serde_json::from_slice(&child.wait_with_output().unwrap().stdout).unwrap();
+    assert_eq!(direct["query"], "cyber OR \"state behavior\"");
+    assert_eq!(file, direct);
+    assert_eq!(stdin, direct);
+    gazette(t.path())
+        .args(["search", "--query-file", "missing.txt", "-i", "idx"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.txt"));
+}

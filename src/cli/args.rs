@@ -109,12 +109,16 @@ pub struct IndexArgs {
 pub struct SearchArgs {
     /// The query (Lucene-style: AND OR NOT + - "phrases" field:term ranges). It may begin
     /// with `-` (`gazette search -china`: everything but China).
-    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
-    pub query: String,
+    #[arg(value_name = "QUERY", allow_hyphen_values = true, required_unless_present = "query_file")]
+    pub query: Option<String>,
     /// More words of the query: `gazette search cyber attacks` is `gazette search "cyber
     /// attacks"`.
     #[arg(value_name = "WORDS")]
     pub more: Vec<String>,
+    /// Read the query from a file (`-`: standard input), for a query too long or too full of
+    /// quotes for a shell.
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    pub query_file: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub index: IndexDir,
     /// Number of hits.

@@ -123,7 +123,10 @@ pub fn cmd_index(out: &mut impl Write, args: IndexArgs) -> Result<Status> {
 
 pub fn cmd_search(out: &mut impl Write, args: SearchArgs) -> Result<Status> {
     let idx = open_for_search(&args.index)?;
-    let query = std::iter::once(args.query).chain(args.more).collect::<Vec<_>>().join(" ");
+    let query = match &args.query_file {
+        Some(file) => read_query(file)?,
+        None => args.query.into_iter().chain(args.more).collect::<Vec<_>>().join(" "),
+    };
     let mut request = SearchRequest::new(query)
         .limit(args.limit)
         .offset(args.offset)
@@ -248,6 +251,19 @@ pub fn cmd_stats(out: &mut impl Write, args: StatsArgs) -> Result<Status> {
         print::stats(out, &stats, &dir)?;
     }
     Ok(Status::Success)
+}
+
+/// The query in a file, or on standard input for `-`; its lines are one query.
+fn read_query(file: &Path) -> Result<String> {
+    let text = if file == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .context("reading the query from standard input")?;
+        text
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("reading the query from {}", file.display()))?
+    };
+    Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// The enricher of `--vocabulary DIR`, if given.
