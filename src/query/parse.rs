@@ -807,7 +807,9 @@ impl fmt::Display for Wrapped<'_> {
 /// text, `*` and `?` stay bare and existing `\*`, `\?`, `\\` are kept.
 fn escape_term(text: &str, wildcard: bool) -> String {
     let mut out = String::with_capacity(text.len() + 2);
-    if !wildcard && (keyword(text).is_some() || text == "IN") {
+    // A word that reads as an operator (`AND`, or anything `W/`-shaped, wildcard or not)
+    // is escaped, so that it prints back as the word it was.
+    if keyword(text).is_some() || text == "IN" {
         out.push('\\');
     }
     let mut chars = text.chars();
