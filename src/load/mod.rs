@@ -142,6 +142,12 @@ pub fn load_bytes(bytes: &[u8], format: Option<Format>, id_base: &str, path: &Pa
         loaded.warnings.push(ProblemFile::at(path, None, FileProblem::Empty));
         return loaded;
     }
+    // NUL bytes mean binary whatever the extension says (a `.txt` that is an image), as git
+    // and ripgrep decide; UTF-16 text, which has them, says so with its byte-order mark.
+    if format.is_some() && utf16_bom(bytes).is_none() && looks_binary(bytes) {
+        loaded.warnings.push(ProblemFile::at(path, None, FileProblem::Binary));
+        return loaded;
+    }
     let format = match format {
         Some(f) => f,
         None => match Format::sniff(bytes) {
