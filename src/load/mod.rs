@@ -179,6 +179,11 @@ pub fn load_bytes(bytes: &[u8], format: Option<Format>, id_base: &str, path: &Pa
     if loaded.documents.len() < before {
         loaded.warnings.push(ProblemFile::at(path, None, FileProblem::NoText));
     }
+    // Whatever the format made of it (a byte-order mark alone, a JSON Lines file of blank
+    // lines), a file gives documents or a problem, never nothing.
+    if loaded.documents.is_empty() && loaded.warnings.is_empty() {
+        loaded.warnings.push(ProblemFile::at(path, None, FileProblem::Empty));
+    }
     for doc in &mut loaded.documents {
         doc.path = Some(path.to_path_buf());
         doc.update_hash();
