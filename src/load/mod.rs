@@ -182,7 +182,7 @@ pub fn load_bytes(bytes: &[u8], format: Option<Format>, id_base: &str, path: &Pa
     // Whatever the format made of it (a byte-order mark alone, a JSON Lines file of blank
     // lines), a file gives documents or a problem, never nothing.
     if loaded.documents.is_empty() && loaded.warnings.is_empty() {
-        loaded.warnings.push(ProblemFile::at(path, None, FileProblem::Empty));
+        loaded.warnings.push(ProblemFile::at(path, None, FileProblem::NoDocuments(Vec::new())));
     }
     for doc in &mut loaded.documents {
         doc.path = Some(path.to_path_buf());
