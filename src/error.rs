@@ -200,7 +200,7 @@ impl serde::Serialize for ProblemFile {
         use serde::ser::SerializeStruct;
         let problem = self.problem.to_string();
         let mut st = s.serialize_struct("ProblemFile", 4)?;
-        st.serialize_field("path", &self.path)?;
+        st.serialize_field("path", &self.path.to_string_lossy())?;
         st.serialize_field("line", &self.line)?;
         st.serialize_field("problem", &problem)?;
         st.serialize_field("reason", &problem)?;

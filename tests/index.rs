@@ -448,3 +448,44 @@ fn pipes_and_links_not_followed_are_counted_as_skipped() {
     assert_eq!(report.skipped.get("symbolic link, not followed"), Some(&1), "{:?}", report.skipped);
     assert_eq!(index.num_docs(), 1);
 }
+
+/// Issue "hardening": any file name the file system allows is indexed, and the manifest keeps
+/// it losslessly, so that the next run sees the file as unchanged: a Latin-1 name (not UTF-8),
+/// a name with a newline, one that starts with a dash, a 250-byte name.
+#[cfg(unix)]
+#[test]
+fn any_file_name_is_indexed_and_seen_unchanged_by_the_next_run() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = tempfile::tempdir().unwrap();
+    let news = t.path().join("news");
+    std::fs::create_dir_all(&news).unwrap();
+    let names: Vec<std::ffi::OsString> = vec![
+        std::ffi::OsStr::from_bytes(b"caf\xe9 report.txt").to_os_string(),
+        "two\nlines.txt".into(),
+        "-dash.txt".into(),
+        format!("{}.txt", "n".repeat(246)).into(),
+    ];
+    for (i, name) in names.iter().enumerate() {
+        std::fs::write(news.join(name), format!("Report {i}\n\nTalks number marker{i}x.")).unwrap();
+    }
+    let dir = t.path().join("idx");
+    let first = Index::create(&dir).unwrap().reindex(&ReindexOptions::new([&news])).unwrap();
+    assert!(first.failed.is_empty(), "{:?}", first.failed);
+    assert_eq!(first.added, names.len());
+    let index = Index::open(&dir).unwrap();
+    for i in 0..names.len() {
+        assert_eq!(index.search(&SearchRequest::new(format!("marker{i}x"))).unwrap().total, 1, "{i}");
+    }
+    let manifest: Vec<_> = index.manifest().unwrap().files.into_keys().collect();
+    for name in &names {
+        assert!(manifest.iter().any(|p| p.file_name() == Some(name.as_os_str())), "{name:?} kept as it is");
+    }
+    let again = index.reindex(&ReindexOptions::new([&news])).unwrap();
+    assert_eq!((again.unchanged, again.added, again.updated), (names.len(), 0, 0), "{again:?}");
+    assert!(again.failed.is_empty() && again.warnings.is_empty(), "{again:?}");
+    // The JSON report shows such a name readably, problems and dry-run plans included.
+    std::fs::write(news.join(&names[0]), b"Caf\xe9\n\nLatin-1 text.").unwrap();
+    let dry = index.reindex(&ReindexOptions { dry_run: true, ..ReindexOptions::new([&news]) }).unwrap();
+    let json = serde_json::to_string(&dry).unwrap();
+    assert!(json.contains("caf\u{fffd} report.txt"), "{json}");
+}

@@ -35,7 +35,94 @@ pub struct FileEntry {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// Per file.
+    #[serde(with = "path_keys")]
     pub files: BTreeMap<PathBuf, FileEntry>,
+}
+
+/// Paths as JSON strings, losslessly: a path that is UTF-8 as itself (as manifests have
+/// always held them), any other (a Latin-1 name from an old archive) as a NUL, which no path
+/// contains, and the hex of its bytes.
+mod path_text {
+    use std::path::{Path, PathBuf};
+
+    pub(super) fn encode(path: &Path) -> String {
+        if let Some(text) = path.to_str() {
+            return text.to_string();
+        }
+        let mut out = String::from("\0");
+        for b in bytes(path) {
+            out.push_str(&format!("{b:02x}"));
+        }
+        out
+    }
+
+    pub(super) fn decode(text: &str) -> Option<PathBuf> {
+        let Some(hex) = text.strip_prefix('\0') else { return Some(PathBuf::from(text)) };
+        let bytes: Option<Vec<u8>> =
+            (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect();
+        Some(from_bytes(bytes?))
+    }
+
+    #[cfg(unix)]
+    fn bytes(path: &Path) -> Vec<u8> {
+        std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec()
+    }
+
+    #[cfg(not(unix))]
+    fn bytes(path: &Path) -> Vec<u8> {
+        path.to_string_lossy().into_owned().into_bytes()
+    }
+
+    #[cfg(unix)]
+    fn from_bytes(bytes: Vec<u8>) -> PathBuf {
+        PathBuf::from(<std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(bytes))
+    }
+
+    #[cfg(not(unix))]
+    fn from_bytes(bytes: Vec<u8>) -> PathBuf {
+        PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// A map keyed by path, through [`path_text`].
+mod path_keys {
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<S: Serializer, V: Serialize>(map: &BTreeMap<PathBuf, V>, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(map.iter().map(|(k, v)| (super::path_text::encode(k), v)))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>, V: Deserialize<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<PathBuf, V>, D::Error> {
+        let raw: BTreeMap<String, V> = BTreeMap::deserialize(d)?;
+        raw.into_iter()
+            .map(|(k, v)| {
+                super::path_text::decode(&k).map(|p| (p, v)).ok_or_else(|| D::Error::custom(format!("bad path {k:?}")))
+            })
+            .collect()
+    }
+}
+
+/// One path, through [`path_text`].
+mod path_string {
+    use std::path::{Path, PathBuf};
+
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::path_text::encode(path))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
+        let text = String::deserialize(d)?;
+        super::path_text::decode(&text).ok_or_else(|| D::Error::custom(format!("bad path {text:?}")))
+    }
 }
 
 const PREFIX: &str = "gazette-manifest-";
@@ -116,6 +203,7 @@ impl Change {
 /// One line of the log.
 #[derive(Debug, Serialize, Deserialize)]
 struct LogRecord {
+    #[serde(with = "path_string")]
     path: PathBuf,
     change: Change,
 }

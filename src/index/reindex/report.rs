@@ -162,11 +162,20 @@ pub struct ReindexReport {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Plan {
     /// Files that would be added.
+    #[serde(serialize_with = "lossy_paths")]
     pub add: Vec<PathBuf>,
     /// Files that would be updated.
+    #[serde(serialize_with = "lossy_paths")]
     pub update: Vec<PathBuf>,
     /// Files whose documents would be removed.
+    #[serde(serialize_with = "lossy_paths")]
     pub remove: Vec<PathBuf>,
+}
+
+/// Paths in JSON as readable text, whatever their bytes (serde refuses a path that is not
+/// UTF-8; a name that is not is shown with U+FFFD in place of its bad bytes).
+fn lossy_paths<S: serde::Serializer>(paths: &[PathBuf], s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_seq(paths.iter().map(|p| p.to_string_lossy()))
 }
 
 impl ReindexReport {
