@@ -213,3 +213,52 @@ fn sigterm_and_sighup_commit_what_is_done_and_say_so() {
         assert_eq!(Index::open(&dir).unwrap().num_docs() as usize, FILES, "SIG{signal}: the rerun finishes");
     }
 }
+
+/// Issue "hardening": a `--full` rebuild commits once, at its end. Killed (SIGKILL) or asked
+/// to stop (SIGTERM) half way, it leaves the index as it was, whole and searchable; while it
+/// runs, searches see the old documents.
+#[cfg(unix)]
+#[test]
+fn a_killed_or_stopped_full_rebuild_leaves_the_index_whole() {
+    let t = tempfile::tempdir().unwrap();
+    write_corpus(t.path(), |i| format!("Report {i}\n\nLONDON — Item {i} on trade talks and tariffs, unique{i}."));
+    let bin = assert_cmd::cargo::cargo_bin("gazette");
+    let first = Command::new(&bin).args(["index", "news", "--index", "idx", "--quiet"]).current_dir(t.path()).output();
+    assert_eq!(first.unwrap().status.code(), Some(0));
+    let dir = t.path().join("idx");
+    for signal in ["KILL", "TERM"] {
+        let mut child = Command::new(&bin)
+            .args(["index", "news", "--index", "idx", "--full", "--threads", "1", "--commit-every", "100", "--quiet"])
+            .current_dir(t.path())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // While it runs, a reader sees the whole old index.
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_millis(600) {
+            let index = Index::open(&dir).unwrap();
+            assert_eq!(index.num_docs() as usize, FILES, "SIG{signal}: during the rebuild");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the rebuild finished before the signal; raise FILES");
+        let sent = Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap();
+        assert!(sent.success());
+        let out = child.wait_with_output().unwrap();
+        assert!(!out.status.success(), "SIG{signal}");
+        if signal == "TERM" {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.contains("the rebuild was not committed, the index is as it was"), "{stderr}");
+        }
+        let index = Index::open(&dir).unwrap();
+        assert_eq!(index.num_docs() as usize, FILES, "SIG{signal}: after");
+        assert_eq!(index.manifest().unwrap().files.len(), FILES, "SIG{signal}: the manifest too");
+        assert_eq!(index.search(&SearchRequest::new("unique7")).unwrap().total, 1);
+    }
+    // And a rebuild left to finish replaces the index.
+    let done = Command::new(&bin)
+        .args(["index", "news", "--index", "idx", "--full", "--quiet"])
+        .current_dir(t.path())
+        .output();
+    assert_eq!(done.unwrap().status.code(), Some(0));
+    assert_eq!(Index::open(&dir).unwrap().num_docs() as usize, FILES);
+}

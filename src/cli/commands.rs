@@ -61,13 +61,30 @@ pub fn cmd_index(out: &mut impl Write, args: IndexArgs) -> Result<Status> {
         commit_every: args.commit_every,
         ..ReindexOptions::default()
     };
-    let index = match vocabulary(args.vocabulary.as_deref())? {
-        None if opts.full && !opts.dry_run => Index::recreate(&dir)?,
-        None if opts.dry_run && !Index::exists(&dir) => Index::create_in_ram()?,
-        None => Index::open_or_create(&dir)?,
-        Some(e) if opts.full && !opts.dry_run => Index::recreate_with(&dir, e)?,
-        Some(e) if opts.dry_run && !Index::exists(&dir) => Index::create_in_ram_with(e)?,
-        Some(e) => Index::open_or_create_with(&dir, e)?,
+    let enricher = vocabulary(args.vocabulary.as_deref())?.map(Arc::new);
+    let index = if opts.dry_run && !Index::exists(&dir) {
+        match enricher {
+            Some(e) => Index::create_in_ram_with(e)?,
+            None => Index::create_in_ram()?,
+        }
+    } else if opts.full && !opts.dry_run {
+        // In place when the index opens (same schema, the vocabulary asked for): the rebuild
+        // commits once, at its end, and until then the index stays whole and searchable. An
+        // index of another schema or vocabulary, or none, is made anew.
+        let opened = match &enricher {
+            Some(e) => Index::open_with(&dir, e.clone()),
+            None => Index::open(&dir),
+        };
+        match (opened, enricher) {
+            (Ok(index), _) => index,
+            (Err(_), Some(e)) => Index::recreate_with(&dir, e)?,
+            (Err(_), None) => Index::recreate(&dir)?,
+        }
+    } else {
+        match enricher {
+            Some(e) => Index::open_or_create_with(&dir, e)?,
+            None => Index::open_or_create(&dir)?,
+        }
     };
     let bar = (!args.quiet && !args.json && std::io::stderr().is_terminal()).then(print::progress_bar);
     if let Some(bar) = &bar {
@@ -113,6 +130,12 @@ pub fn cmd_index(out: &mut impl Write, args: IndexArgs) -> Result<Status> {
         writeln!(out)?;
     } else if !args.quiet {
         print::report(out, &report, &dir)?;
+    }
+    if report.interrupted && args.full {
+        eprintln!(
+            "gazette: interrupted; the rebuild was not committed, the index is as it was; run the same command again"
+        );
+        return Ok(Status::Error);
     }
     if report.interrupted {
         eprintln!("gazette: interrupted; what was done is committed, run the same command again to finish");

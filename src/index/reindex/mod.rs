@@ -165,7 +165,10 @@ impl Writer<'_> {
         if opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
             run.report.interrupted = true;
         }
-        if !opts.dry_run {
+        if opts.full && run.report.interrupted && !opts.dry_run {
+            // A rebuild stopped half way is not committed: the index stays as it was, whole.
+            self.rollback()?;
+        } else if !opts.dry_run {
             self.commit_run(&mut run)?;
         }
         let Run { mut report, plan, .. } = run;
@@ -266,7 +269,10 @@ impl Writer<'_> {
         if let Some(cb) = &opts.progress {
             cb(&run.progress);
         }
-        if !opts.dry_run && opts.commit_every > 0 && run.since_commit >= opts.commit_every {
+        // A full rebuild commits once, at its end: until then searches see the index as it
+        // was, and a kill or an interruption leaves it whole (tantivy applies the deletion of
+        // every document at that commit, not before).
+        if !opts.dry_run && !opts.full && opts.commit_every > 0 && run.since_commit >= opts.commit_every {
             self.commit_run(run)?;
         }
         Ok(())

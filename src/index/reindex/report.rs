@@ -29,7 +29,9 @@ pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 pub struct ReindexOptions {
     /// Files and folders to index.
     pub roots: Vec<PathBuf>,
-    /// Reindex everything, ignoring the manifest.
+    /// Reindex everything, ignoring the manifest. A full run commits once, at its end (never
+    /// every `commit_every` documents), so that until then searches see the index as it was,
+    /// and an interrupted or killed rebuild leaves it whole.
     pub full: bool,
     /// Work out what would change, change nothing.
     pub dry_run: bool,
