@@ -489,3 +489,35 @@ fn any_file_name_is_indexed_and_seen_unchanged_by_the_next_run() {
     let json = serde_json::to_string(&dry).unwrap();
     assert!(json.contains("caf\u{fffd} report.txt"), "{json}");
 }
+
+/// Issue "hardening": the segment files of a run that stopped before its commit (killed, or a
+/// full disk) are removed when the next writer opens, so that the room they took is back
+/// before the next run needs it; what was committed stays.
+#[test]
+fn uncommitted_segment_files_go_when_the_next_writer_opens() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("idx");
+    let index = Index::create(&dir).unwrap();
+    let mut w = index.writer_with(15 << 20, 1).unwrap();
+    w.add(&Document::new("kept", "Kept", "Committed text.")).unwrap();
+    w.commit().unwrap();
+    let files = || std::fs::read_dir(&dir).unwrap().count();
+    let committed_files = files();
+    // Enough text for the writer to flush segments of its own before any commit.
+    let body = "tariffs talks grain wheat ".repeat(4000);
+    for i in 0..400 {
+        w.add_enriched(&Document::new(format!("d{i}"), "Bulk", body.clone()), &Default::default()).unwrap();
+    }
+    drop(w); // as a killed run: no commit
+    let left = files();
+    assert!(left > committed_files, "the writer flushed nothing ({left} files); write more");
+    drop(index);
+    let reopened = Index::open(&dir).unwrap();
+    let w = reopened.writer().unwrap();
+    assert!(files() < left, "{} files left of {left}", files());
+    drop(w);
+    drop(reopened);
+    let index = Index::open(&dir).unwrap();
+    assert_eq!(index.num_docs(), 1);
+    assert_eq!(index.get("kept").unwrap().document.title, "Kept");
+}

@@ -480,6 +480,10 @@ impl Index {
             Err(e) => return Err(e.into()),
         };
         inner.set_merge_policy(Box::new(merges::CappedMerges::new(MAX_MERGED_DOCS)));
+        // The files of a run that was killed or failed before its commit (segments written,
+        // never committed) go now, before this run needs the room: a full disk must not stay
+        // full. Files of the last commit are kept; a failure here costs nothing committed.
+        let _ = inner.garbage_collect_files().wait();
         let stored = self.payload()?.and_then(|p| p.manifest);
         let manifest = self.manifest()?;
         Ok(Writer {
