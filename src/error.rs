@@ -237,6 +237,12 @@ pub enum FileProblem {
     TruncatedHtml,
     /// The file looks binary.
     Binary,
+    /// HTML nested deeper than this many elements: read as plain text, without its structure
+    /// (parsing it would take time growing with the square of the depth).
+    DeepHtml {
+        /// The limit passed.
+        depth: usize,
+    },
     /// The file or folder could not be read (the cause, as the system gave it).
     Unreadable(String),
     /// Its size or modification time changed between the walk and the read: left as it was,
@@ -277,6 +283,9 @@ impl fmt::Display for FileProblem {
             FileProblem::NoText => f.write_str("no title and no text"),
             FileProblem::TruncatedHtml => f.write_str("HTML is truncated (no closing </html>); indexed what was there"),
             FileProblem::Binary => f.write_str("binary content"),
+            FileProblem::DeepHtml { depth } => {
+                write!(f, "HTML nested more than {depth} elements deep; read as plain text, without its layout")
+            }
             FileProblem::Unreadable(cause) => f.write_str(cause),
             FileProblem::ChangedWhileRead => {
                 f.write_str("changed while being read; left as it was, the next run will index it")

@@ -40,6 +40,13 @@ fn write_corpus(dir: &Path) -> Vec<&'static str> {
     }
     bad.push(("bad/flipped.txt", flipped));
     bad.push(("bad/long-line.txt", format!("Long\n\n{}", "x".repeat(2 << 20)).into_bytes()));
+    // Nested 20,000 deep: the HTML parser's time grows with the square of the depth.
+    let deep = format!(
+        "<html><title>Deep</title><body>{}deepword{}</body></html>",
+        "<div>".repeat(20_000),
+        "</div>".repeat(20_000)
+    );
+    bad.push(("bad/deep.html", deep.into_bytes()));
     let mut utf16 = vec![0xff, 0xfe];
     utf16.extend("Memo\n\nTalks in Geneva.".encode_utf16().flat_map(u16::to_le_bytes));
     bad.push(("bad/utf16.txt", utf16));
@@ -93,7 +100,7 @@ fn a_hostile_corpus_is_indexed_with_every_bad_file_named() {
         assert_eq!(hits.total, 1, "article {i}");
     }
     // The readable parts of the bad files landed too.
-    for word in ["cafe OR café", "memo", "fine"] {
+    for word in ["cafe OR café", "memo", "fine", "deepword"] {
         assert!(index.search(&SearchRequest::new(word)).unwrap().total > 0, "{word}");
     }
     // A rerun with nothing changed reads nothing and reports the same problems again.

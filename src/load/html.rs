@@ -35,6 +35,17 @@ pub(super) fn load(bytes: &[u8], ctx: &Origin<'_>, loaded: &mut Loaded) {
     if (lower_head.contains("<html") || lower_head.contains("<!doctype")) && !lower_tail.contains("</html") {
         ctx.warn(loaded, None, FileProblem::TruncatedHtml);
     }
+    // The HTML parser checks the open elements at each tag, so its time grows with the square
+    // of the nesting: past a depth no page has, the text is read without it, in linear time.
+    let depth = nesting_depth(&text);
+    if depth > MAX_HTML_DEPTH {
+        ctx.warn(loaded, None, FileProblem::DeepHtml { depth: MAX_HTML_DEPTH });
+        let title = between(&text, "<title", "</title>").map(strip_tags).unwrap_or_default();
+        let body = tidy_paragraphs(&strip_tags(&text));
+        let body = drop_leading_title(&body, &title);
+        loaded.documents.push(Document { id: ctx.id_base.to_string(), title, body, ..Document::default() });
+        return;
+    }
     let page = Html::parse_document(&text);
     let meta = Metas::read(&page);
     let ld = json_ld_article(&page);
@@ -84,6 +95,82 @@ pub(super) fn load(bytes: &[u8], ctx: &Origin<'_>, loaded: &mut Loaded) {
         author,
         ..Document::default()
     });
+}
+
+/// Elements nested deeper than this are hostile input, not a page: no site nests a hundred.
+pub(crate) const MAX_HTML_DEPTH: usize = 1024;
+
+/// The deepest nesting of elements, roughly (a scan of the tags: void elements, self-closing
+/// tags, comments and declarations do not nest), in one pass.
+fn nesting_depth(html: &str) -> usize {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+    ];
+    let bytes = html.as_bytes();
+    let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
+    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += off + 1;
+        match bytes.get(i) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(b'!') if bytes[i..].starts_with(b"!--") => {
+                i = html[i..].find("-->").map_or(bytes.len(), |e| i + e + 3);
+                continue;
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name_end =
+                    bytes[i..].iter().position(|b| !b.is_ascii_alphanumeric()).map_or(bytes.len(), |e| i + e);
+                let name = html[i..name_end].to_ascii_lowercase();
+                let tag_end = bytes[i..].iter().position(|&b| b == b'>').map_or(bytes.len(), |e| i + e);
+                let self_closing = tag_end > i && bytes[tag_end - 1] == b'/';
+                if name == "script" || name == "style" {
+                    // Their text is not markup (`if (a<b)`): on to their end tag.
+                    let close = format!("</{name}");
+                    i = html[tag_end..].to_ascii_lowercase().find(&close).map_or(bytes.len(), |e| tag_end + e + 1);
+                    continue;
+                }
+                if !VOID.contains(&name.as_str()) && !self_closing {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+                i = tag_end;
+            }
+            _ => {}
+        }
+        if i >= bytes.len() {
+            break;
+        }
+    }
+    max
+}
+
+/// The text between the first `open` tag (`<title`, attributes allowed) and `close`.
+fn between<'a>(html: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let lower = html.to_ascii_lowercase();
+    let start = lower.find(open)?;
+    let start = start + lower[start..].find('>')? + 1;
+    let end = start + lower[start..].find(close)?;
+    Some(&html[start..end])
+}
+
+/// Text without its tags and with the common entities decoded, in one pass (for pages the
+/// HTML parser is not given).
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"");
+    let out = out.replace("&#39;", "'").replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The first char boundary at or after `i` (the end of the text if `i` is past it).
@@ -252,6 +339,25 @@ fn ld_author(ld: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_depth_counts_elements_not_voids_comments_or_scripts() {
+        let cases: &[(&str, usize)] = &[
+            ("<html><body><p>a</p><p>b</p></body></html>", 3),
+            ("<div><br><img src=x><hr/><input></div>", 1),
+            ("<div><!-- <div><div><div> --></div>", 1),
+            ("<script>if (a<b && c<d) {}</script><p>x</p>", 1),
+            ("<style>a<b{}</style>", 0),
+            ("text < more text", 0),
+            ("<a><b><c>", 3),
+            ("", 0),
+        ];
+        for (html, want) in cases {
+            assert_eq!(nesting_depth(html), *want, "{html}");
+        }
+        let deep = format!("{}x{}", "<div>".repeat(5000), "</div>".repeat(5000));
+        assert_eq!(nesting_depth(&deep), 5000);
+    }
     use std::path::Path;
 
     fn load_one(html: &[u8]) -> Loaded {
