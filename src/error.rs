@@ -237,6 +237,11 @@ pub enum FileProblem {
     TruncatedHtml,
     /// The file looks binary.
     Binary,
+    /// The file is larger than the limit of a run, and was not read.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// HTML nested deeper than this many elements: read as plain text, without its structure
     /// (parsing it would take time growing with the square of the depth).
     DeepHtml {
@@ -283,6 +288,9 @@ impl fmt::Display for FileProblem {
             FileProblem::NoText => f.write_str("no title and no text"),
             FileProblem::TruncatedHtml => f.write_str("HTML is truncated (no closing </html>); indexed what was there"),
             FileProblem::Binary => f.write_str("binary content"),
+            FileProblem::TooLarge { limit } => {
+                write!(f, "larger than {} MiB, the most a file may have; not read", limit >> 20)
+            }
             FileProblem::DeepHtml { depth } => {
                 write!(f, "HTML nested more than {depth} elements deep; read as plain text, without its layout")
             }

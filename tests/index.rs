@@ -521,3 +521,23 @@ fn uncommitted_segment_files_go_when_the_next_writer_opens() {
     assert_eq!(index.num_docs(), 1);
     assert_eq!(index.get("kept").unwrap().document.title, "Kept");
 }
+
+/// Issue "hardening": a file over the size limit of a run is that file's failure, named with
+/// the limit; the rest of the batch is indexed.
+#[test]
+fn a_file_over_the_size_limit_is_its_own_failure() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("small.txt"), "Talks\n\nThey met.").unwrap();
+    std::fs::write(t.path().join("big.txt"), format!("Big\n\n{}", "word ".repeat(1 << 20))).unwrap();
+    let index = Index::create_in_ram().unwrap();
+    let opts = ReindexOptions { max_file_bytes: 1 << 20, ..ReindexOptions::new([t.path()]) };
+    let report = index.reindex(&opts).unwrap();
+    assert_eq!(report.failed.len(), 1, "{:?}", report.failed);
+    assert!(report.failed[0].path.ends_with("big.txt"));
+    assert!(report.failed[0].to_string().contains("larger than 1 MiB"), "{}", report.failed[0]);
+    assert_eq!(index.num_docs(), 1);
+    // The default limit takes it.
+    let report = index.reindex(&ReindexOptions::new([t.path()])).unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(index.num_docs(), 2);
+}

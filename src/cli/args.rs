@@ -98,6 +98,10 @@ pub struct IndexArgs {
     /// Print the report as one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Files larger than this many MiB (other than JSON Lines, which are streamed) are not
+    /// read, each named as a failure.
+    #[arg(long, default_value_t = 256, value_name = "MIB")]
+    pub max_file_mb: u64,
     /// A vocabulary of one's own: a folder shaped like index-schema/ (countries.toml,
     /// actors.toml, topics.toml). A new index is built with it; an existing one must have
     /// been built with it, or be rebuilt with --full.

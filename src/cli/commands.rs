@@ -59,6 +59,7 @@ pub fn cmd_index(out: &mut impl Write, args: IndexArgs) -> Result<Status> {
         follow_symlinks: args.follow,
         threads: args.threads,
         commit_every: args.commit_every,
+        max_file_bytes: args.max_file_mb.max(1).saturating_mul(1 << 20),
         ..ReindexOptions::default()
     };
     let enricher = vocabulary(args.vocabulary.as_deref())?.map(Arc::new);

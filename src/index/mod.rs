@@ -24,7 +24,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
 pub use manifest::{FileEntry, Manifest};
-pub use reindex::{Plan, Progress, ProgressFn, ReindexOptions, ReindexReport};
+pub use reindex::{MAX_FILE_BYTES, Plan, Progress, ProgressFn, ReindexOptions, ReindexReport};
 pub use writer::Writer;
 
 use crate::enrich::{Enriched, Enricher};

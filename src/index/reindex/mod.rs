@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
+pub use report::MAX_FILE_BYTES;
 pub use report::{Plan, Progress, ProgressFn, ReindexOptions, ReindexReport};
 use workers::{Msg, Outcome, produce};
 

@@ -48,7 +48,15 @@ pub struct ReindexOptions {
     /// JSON Lines files larger than this many bytes are read a batch of lines at a time
     /// rather than whole, so that memory stays bounded (0: 32 MiB).
     pub stream_above: u64,
+    /// Files larger than this many bytes (other than JSON Lines files, which are streamed)
+    /// are not read, each a failure of its own, so that one file cannot take a batch's memory
+    /// (0: [`MAX_FILE_BYTES`]).
+    pub max_file_bytes: u64,
 }
+
+/// The default of [`ReindexOptions::max_file_bytes`]: 256 MiB, far above any article, report
+/// or page.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
 
 impl std::fmt::Debug for ReindexOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

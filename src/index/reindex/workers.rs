@@ -28,8 +28,24 @@ pub(super) enum Outcome {
 }
 
 /// Reads, hashes, loads and enriches one file. Runs on the worker pool: no writer access.
-fn load_one(enricher: &Enricher, file: &SourceFile, known: &HashMap<PathBuf, String>, full: bool) -> Outcome {
-    let bytes = match std::fs::read(&file.path) {
+fn load_one(
+    enricher: &Enricher,
+    file: &SourceFile,
+    known: &HashMap<PathBuf, String>,
+    full: bool,
+    max_bytes: u64,
+) -> Outcome {
+    let too_large = || Outcome::Failed(ProblemFile::new(&file.path, FileProblem::TooLarge { limit: max_bytes }));
+    if file.size > max_bytes {
+        return too_large();
+    }
+    // Read at most one byte past the limit: a file that grew since the walk cannot take more.
+    let read = std::fs::File::open(&file.path).and_then(|f| {
+        let mut bytes = Vec::with_capacity(file.size as usize);
+        std::io::Read::read_to_end(&mut std::io::Read::take(f, max_bytes.saturating_add(1)), &mut bytes).map(|_| bytes)
+    });
+    let bytes = match read {
+        Ok(b) if b.len() as u64 > max_bytes => return too_large(),
         Ok(b) => b,
         Err(e) => {
             return Outcome::Failed(ProblemFile::unreadable(file.path.clone(), Error::io(&file.path, e)));
@@ -75,6 +91,7 @@ pub(super) fn produce(
 ) {
     let cancelled = || opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed));
     let stream_above = if opts.stream_above == 0 { STREAM_BYTES } else { opts.stream_above };
+    let max_bytes = if opts.max_file_bytes == 0 { super::report::MAX_FILE_BYTES } else { opts.max_file_bytes };
     let (big, small): (Vec<&SourceFile>, Vec<&SourceFile>) = files.iter().partition(|f| {
         f.format == Some(load::Format::JsonLines) && f.size > stream_above && !load::starts_utf16(&f.path)
     });
@@ -82,7 +99,8 @@ pub(super) fn produce(
         if cancelled() {
             return;
         }
-        let outcomes = pool.install(|| chunk.par_iter().map(|f| load_one(enricher, f, known, opts.full)).collect());
+        let outcomes =
+            pool.install(|| chunk.par_iter().map(|f| load_one(enricher, f, known, opts.full, max_bytes)).collect());
         if tx.send(Msg::Files(outcomes)).is_err() {
             return;
         }
@@ -198,10 +216,10 @@ mod tests {
         let file = load::walk(dir.path(), &WalkOptions::default()).files.remove(0);
         let known = HashMap::new();
         let enricher = crate::enrich::Enricher::builtin().unwrap();
-        assert!(matches!(load_one(&enricher, &file, &known, false), Outcome::Loaded { .. }));
+        assert!(matches!(load_one(&enricher, &file, &known, false, u64::MAX), Outcome::Loaded { .. }));
         // Rewritten between the walk and the read: another size.
         std::fs::write(&path, "Talks resume\n\nThey met again on Monday.").unwrap();
-        match load_one(&enricher, &file, &known, false) {
+        match load_one(&enricher, &file, &known, false, u64::MAX) {
             Outcome::Failed(f) => assert_eq!(f.problem, FileProblem::ChangedWhileRead, "{f}"),
             _ => panic!("a changed file must not be loaded"),
         }
