@@ -237,6 +237,11 @@ pub enum FileProblem {
     TruncatedHtml,
     /// The file looks binary.
     Binary,
+    /// A record (a line of JSON Lines) is longer than the limit, and was skipped.
+    RecordTooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The file is larger than the limit of a run, and was not read.
     TooLarge {
         /// The limit, in bytes.
@@ -288,6 +293,9 @@ impl fmt::Display for FileProblem {
             FileProblem::NoText => f.write_str("no title and no text"),
             FileProblem::TruncatedHtml => f.write_str("HTML is truncated (no closing </html>); indexed what was there"),
             FileProblem::Binary => f.write_str("binary content"),
+            FileProblem::RecordTooLarge { limit } => {
+                write!(f, "record longer than {} MiB, the most a record may have; skipped", limit >> 20)
+            }
             FileProblem::TooLarge { limit } => {
                 write!(f, "larger than {} MiB, the most a file may have; not read", limit >> 20)
             }

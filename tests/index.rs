@@ -541,3 +541,29 @@ fn a_file_over_the_size_limit_is_its_own_failure() {
     assert!(report.failed.is_empty(), "{:?}", report.failed);
     assert_eq!(index.num_docs(), 2);
 }
+
+/// Issue "hardening": a record of a streamed JSON Lines file longer than the limit is skipped
+/// with a warning naming its line, read past without being held; the other records land and
+/// the file's hash covers every byte (a rerun sees it unchanged).
+#[test]
+fn an_overlong_json_lines_record_is_skipped_and_named() {
+    let t = tempfile::tempdir().unwrap();
+    let long = format!("{{\"title\": \"Long\", \"body\": \"{}\"}}", "x".repeat(gazette::load::MAX_RECORD_BYTES + 10));
+    let text = format!(
+        "{{\"title\": \"One\", \"body\": \"First marker1x.\"}}\n{long}\n{{\"title\": \"Three\", \"body\": \"Third marker3x.\"}}\n"
+    );
+    std::fs::write(t.path().join("feed.jsonl"), text).unwrap();
+    let index = Index::create_in_ram().unwrap();
+    let opts = ReindexOptions { stream_above: 1, ..ReindexOptions::new([t.path()]) };
+    let report = index.reindex(&opts).unwrap();
+    let w = report.warnings.iter().find(|w| matches!(w.problem, gazette::FileProblem::RecordTooLarge { .. }));
+    let w = w.unwrap_or_else(|| panic!("{:?}", report.warnings));
+    assert_eq!(w.line, Some(2), "{w}");
+    assert_eq!(index.num_docs(), 2);
+    for q in ["marker1x", "marker3x"] {
+        assert_eq!(index.search(&SearchRequest::new(q)).unwrap().total, 1, "{q}");
+    }
+    assert_eq!(index.get("feed.jsonl#3").unwrap().document.title, "Three");
+    let again = index.reindex(&opts).unwrap();
+    assert_eq!(again.unchanged, 1, "{again:?}");
+}

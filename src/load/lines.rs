@@ -12,9 +12,15 @@ pub struct Line {
     pub number: usize,
     /// 1-based number among the non-blank lines.
     pub record: usize,
-    /// The line, with its line break.
+    /// The line, with its line break; empty when the line was longer than the limit.
     pub bytes: Vec<u8>,
+    /// The line was longer than [`MAX_RECORD_BYTES`]: it was read past, not kept.
+    pub too_long: bool,
 }
+
+/// The longest line a streamed JSON Lines file may have: a record past it is skipped with a
+/// warning, so that one line cannot take the memory of a run.
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
 
 /// The lines of a reader, a batch at a time.
 ///
@@ -56,18 +62,50 @@ impl<R: Read> LineBatches<R> {
         let mut bytes = 0u64;
         while batch.len() < max {
             let mut line = Vec::new();
-            if self.reader.read_until(b'\n', &mut line)? == 0 {
+            let (read, too_long) = self.read_line(&mut line)?;
+            if read == 0 {
                 break;
             }
-            self.hasher.update(&line);
-            bytes += line.len() as u64;
+            bytes += read;
             self.line += 1;
-            if !line.iter().all(u8::is_ascii_whitespace) {
+            if too_long || !line.iter().all(u8::is_ascii_whitespace) {
                 self.record += 1;
-                batch.push(Line { number: self.line, record: self.record, bytes: line });
+                batch.push(Line { number: self.line, record: self.record, bytes: line, too_long });
             }
         }
         Ok((batch, bytes))
+    }
+
+    /// One line into `line`, hashed as it passes: the bytes read, and whether the line was
+    /// longer than [`MAX_RECORD_BYTES`] (then `line` is left empty and the rest of the line is
+    /// read past in blocks, never held).
+    fn read_line(&mut self, line: &mut Vec<u8>) -> std::io::Result<(u64, bool)> {
+        let (mut read, mut too_long) = (0u64, false);
+        loop {
+            let available = self.reader.fill_buf()?;
+            if available.is_empty() {
+                return Ok((read, too_long));
+            }
+            let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+                Some(i) => (&available[..=i], true),
+                None => (available, false),
+            };
+            self.hasher.update(chunk);
+            if !too_long && line.len() + chunk.len() > MAX_RECORD_BYTES {
+                too_long = true;
+                line.clear();
+                line.shrink_to_fit();
+            }
+            if !too_long {
+                line.extend_from_slice(chunk);
+            }
+            let n = chunk.len();
+            read += n as u64;
+            self.reader.consume(n);
+            if done {
+                return Ok((read, too_long));
+            }
+        }
     }
 
     /// Hex xxh3-64 of every byte read so far (the file's hash, once read to the end).

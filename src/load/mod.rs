@@ -18,7 +18,7 @@ use std::path::Path;
 use serde::Serialize;
 
 pub use crate::date::parse_date;
-pub use lines::{Line, LineBatches};
+pub use lines::{Line, LineBatches, MAX_RECORD_BYTES};
 pub(crate) use walk::modified_ns;
 pub use walk::{SourceFile, WalkOptions, walk};
 

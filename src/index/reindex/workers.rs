@@ -148,6 +148,11 @@ fn stream_file(
                 batch
                     .par_iter()
                     .map(|line| {
+                        if line.too_long {
+                            let limit = load::MAX_RECORD_BYTES as u64;
+                            let problem = FileProblem::RecordTooLarge { limit };
+                            return (Vec::new(), vec![ProblemFile::at(&file.path, Some(line.number), problem)]);
+                        }
                         let l = load::load_json_line(&line.bytes, line.number, line.record, &file.id_base, &file.path);
                         let documents: Vec<Enriched> =
                             l.documents.into_iter().map(|d| Enriched::new(d, enricher)).collect();
