@@ -27,7 +27,7 @@ enum VocabularySource {
     /// The copy an index on disk keeps of a vocabulary of one's own.
     Dir(PathBuf),
     /// Given when the index was created or opened.
-    Given,
+    Given(Arc<Vocabulary>),
 }
 
 impl IndexVocabulary {
@@ -43,7 +43,7 @@ impl IndexVocabulary {
     pub(super) fn given(enricher: Arc<Enricher>) -> IndexVocabulary {
         let v = IndexVocabulary {
             fingerprint: enricher.vocabulary().fingerprint(),
-            source: VocabularySource::Given,
+            source: VocabularySource::Given(enricher.vocabulary_arc()),
             parsed: OnceLock::new(),
             compiled: OnceLock::new(),
         };
@@ -82,7 +82,7 @@ impl IndexVocabulary {
                 }
                 Arc::new(v)
             }
-            VocabularySource::Given => unreachable!("a given vocabulary is set when the index is made"),
+            VocabularySource::Given(v) => v.clone(),
         };
         Ok(self.parsed.get_or_init(|| v).clone())
     }

@@ -68,11 +68,14 @@ impl PreparedSearch<'_> {
     pub fn explain(&self) -> Result<Vec<Clause>> {
         let mut out = Vec::new();
         // An empty query or `*` has no tree to prepare; explained, it is parsed as typed.
-        let everything = match &self.tree {
-            Some(_) => None,
-            None => Some(self.request.tree(self.index)?),
+        let parsed;
+        let tree = match &self.tree {
+            Some(tree) => tree,
+            None => {
+                parsed = self.request.tree(self.index)?;
+                &parsed
+            }
         };
-        let tree = self.tree.as_ref().or(everything.as_ref()).expect("one of the two");
         walk(&self.compiler, self.index, tree, 0, &mut out)?;
         Ok(out)
     }
