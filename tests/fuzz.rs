@@ -40,6 +40,10 @@ impl Rng {
     }
 }
 
+/// Every way a file is read: each format, and sniffed (`None`).
+const FORMATS: [Option<Format>; 6] =
+    [None, Some(Format::Text), Some(Format::Html), Some(Format::Json), Some(Format::JsonLines), Some(Format::Markdown)];
+
 fn cases(default: usize) -> usize {
     std::env::var("GAZETTE_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
@@ -96,18 +100,10 @@ fn fixtures() -> Vec<Vec<u8>> {
 fn loaders_give_documents_or_named_problems_for_any_bytes() {
     let fixtures = fixtures();
     let mut rng = seed(0x5EED_0001);
-    let formats = [
-        None,
-        Some(Format::Text),
-        Some(Format::Html),
-        Some(Format::Json),
-        Some(Format::JsonLines),
-        Some(Format::Markdown),
-    ];
     let path = Path::new("fuzz/input");
     for case in 0..cases(1500) {
         let bytes = random_bytes(&mut rng, &fixtures);
-        let format = *rng.pick(&formats);
+        let format = *rng.pick(&FORMATS);
         let loaded = load_bytes(&bytes, format, "fuzz", path);
         assert!(
             !loaded.documents.is_empty() || !loaded.warnings.is_empty(),
@@ -239,16 +235,8 @@ fn queries_parse_print_back_and_run_without_panic() {
 /// (printed back as the operator).
 #[test]
 fn cases_found_by_long_runs() {
-    let formats = [
-        None,
-        Some(Format::Text),
-        Some(Format::Html),
-        Some(Format::Json),
-        Some(Format::JsonLines),
-        Some(Format::Markdown),
-    ];
     for bytes in [&b"\xEF\xBB\xBF"[..], b"\xEF\xBB\xBF\n\n", b"\xFF\xFE", b"\n\n\n"] {
-        for format in formats {
+        for format in FORMATS {
             let loaded = load_bytes(bytes, format, "x", Path::new("x"));
             assert!(!loaded.documents.is_empty() || !loaded.warnings.is_empty(), "{bytes:?} as {format:?}");
         }

@@ -123,9 +123,13 @@ fn nesting_depth(html: &str) -> usize {
                 let tag_end = bytes[i..].iter().position(|&b| b == b'>').map_or(bytes.len(), |e| i + e);
                 let self_closing = tag_end > i && bytes[tag_end - 1] == b'/';
                 if name == "script" || name == "style" {
-                    // Their text is not markup (`if (a<b)`): on to their end tag.
+                    // Their text is not markup (`if (a<b)`): on to their end tag, found
+                    // without copying the rest of the page.
                     let close = format!("</{name}");
-                    i = html[tag_end..].to_ascii_lowercase().find(&close).map_or(bytes.len(), |e| tag_end + e + 1);
+                    i = bytes[tag_end..]
+                        .windows(close.len())
+                        .position(|w| w.eq_ignore_ascii_case(close.as_bytes()))
+                        .map_or(bytes.len(), |e| tag_end + e + 1);
                     continue;
                 }
                 if !VOID.contains(&name.as_str()) && !self_closing {

@@ -107,15 +107,14 @@ impl SearchRequest {
             None
         };
         let mut filters = Vec::new();
+        // Read (from the index's copy, the first time) only when there is a filter to resolve.
+        let vocabulary = if self.filters.is_empty() { None } else { Some(index.vocabulary()?) };
         for field in FacetField::ALL {
             let values: Vec<&String> = self.filters.iter().filter(|(f, _)| *f == field).map(|(_, v)| v).collect();
-            if values.is_empty() {
-                continue;
-            }
-            let vocabulary = index.vocabulary()?;
+            let Some(vocabulary) = vocabulary.as_ref().filter(|_| !values.is_empty()) else { continue };
             let mut resolved = Vec::new();
             for v in values {
-                resolved.extend(facet::resolve(&vocabulary, field, v)?);
+                resolved.extend(facet::resolve(vocabulary, field, v)?);
             }
             filters.push((field, facet_counts::any_of(field.field(index.fields()), &resolved)));
         }

@@ -344,7 +344,11 @@ impl Writer<'_> {
 /// their ids.
 #[derive(Default)]
 struct IdOwners {
-    owner: HashMap<u64, u32>,
+    /// Id hash -> file number.
+    owner: rustc_hash::FxHashMap<u64, u32>,
+    /// The id hashes each file took, by file number: what a file lets go when it is read
+    /// again, without a pass over every id of the index.
+    owned: Vec<Vec<u64>>,
     files: Vec<PathBuf>,
     numbers: HashMap<PathBuf, u32>,
 }
@@ -355,7 +359,9 @@ impl IdOwners {
         for (path, entry) in files {
             let n = owners.number(path);
             for id in &entry.ids {
-                owners.owner.insert(xxhash_rust::xxh3::xxh3_64(id.as_bytes()), n);
+                let h = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
+                owners.owner.insert(h, n);
+                owners.owned[n as usize].push(h);
             }
         }
         owners
@@ -367,6 +373,7 @@ impl IdOwners {
         }
         let n = self.files.len() as u32;
         self.files.push(path.to_path_buf());
+        self.owned.push(Vec::new());
         self.numbers.insert(path.to_path_buf(), n);
         n
     }
@@ -377,11 +384,17 @@ impl IdOwners {
     fn claim<'a>(&mut self, path: &Path, ids: impl Iterator<Item = &'a str>, first: bool) -> Vec<ProblemFile> {
         let n = self.number(path);
         if first {
-            self.owner.retain(|_, owner| *owner != n);
+            for h in std::mem::take(&mut self.owned[n as usize]) {
+                if self.owner.get(&h) == Some(&n) {
+                    self.owner.remove(&h);
+                }
+            }
         }
         let mut problems = Vec::new();
         for id in ids {
-            let previous = self.owner.insert(xxhash_rust::xxh3::xxh3_64(id.as_bytes()), n);
+            let h = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
+            self.owned[n as usize].push(h);
+            let previous = self.owner.insert(h, n);
             // After the file's own earlier documents are let go, any id already held is
             // another file's, or one this file gives twice.
             if let Some(other) = previous {
