@@ -4,7 +4,7 @@
 //! [`crate::enrich::Enrichment`], a value of its own. Its [`Document::id`] is the key under
 //! which it is replaced when indexed again.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -105,4 +105,44 @@ impl Document {
         h.update(serde_json::Value::Object(self.extra.clone()).to_string().as_bytes());
         self.content_hash = format!("{:016x}", h.digest());
     }
+}
+
+/// A path as text, losslessly: a UTF-8 path as itself; any other (a Latin-1 name unpacked
+/// from an old archive) with each byte that is not UTF-8 as `\xNN` and each `\` doubled,
+/// so that two names differing only in such bytes stay two. Ids, the stored `path` and
+/// reports spell paths this way.
+///
+/// ```
+/// use std::path::Path;
+/// use gazette::document::path_text;
+/// assert_eq!(path_text(Path::new("news/café.txt")), "news/café.txt");
+/// # #[cfg(unix)] {
+/// use std::os::unix::ffi::OsStrExt;
+/// let latin1 = std::ffi::OsStr::from_bytes(b"news\\caf\xe9.txt");
+/// assert_eq!(path_text(Path::new(latin1)), r"news\\caf\xE9.txt");
+/// # }
+/// ```
+pub fn path_text(path: &Path) -> std::borrow::Cow<'_, str> {
+    if let Some(text) = path.to_str() {
+        return text.into();
+    }
+    let bytes = path_bytes(path);
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out.into()
+}
+
+#[cfg(unix)]
+fn path_bytes(path: &Path) -> std::borrow::Cow<'_, [u8]> {
+    std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).into()
+}
+
+#[cfg(not(unix))]
+fn path_bytes(path: &Path) -> std::borrow::Cow<'_, [u8]> {
+    path.to_string_lossy().into_owned().into_bytes().into()
 }

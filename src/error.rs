@@ -17,7 +17,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// Reading or writing a file or folder failed. The message holds the cause, which is
     /// therefore not also given as `source()` (a reporter would print it twice).
-    #[error("{}: {cause}", path.display())]
+    #[error("{}: {cause}", crate::document::path_text(path))]
     Io {
         /// The file or folder.
         path: PathBuf,
@@ -185,7 +185,7 @@ impl ProblemFile {
 
 impl fmt::Display for ProblemFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", crate::document::path_text(&self.path))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
@@ -200,7 +200,7 @@ impl serde::Serialize for ProblemFile {
         use serde::ser::SerializeStruct;
         let problem = self.problem.to_string();
         let mut st = s.serialize_struct("ProblemFile", 4)?;
-        st.serialize_field("path", &self.path.to_string_lossy())?;
+        st.serialize_field("path", &crate::document::path_text(&self.path))?;
         st.serialize_field("line", &self.line)?;
         st.serialize_field("problem", &problem)?;
         st.serialize_field("reason", &problem)?;

@@ -114,7 +114,7 @@ fn json_output_structure() {
     assert_eq!(v["total"], 1);
     assert_eq!(v["query"], "cyber attacks");
     let hit = &v["hits"][0];
-    assert_eq!(hit["id"], "a.txt");
+    assert_eq!(hit["id"], "news/a.txt");
     assert_eq!(hit["rank"], 1);
     assert!(hit["score"].as_f64().unwrap() > 0.0);
     assert_eq!(hit["title"]["text"], "China cyber attacks");
@@ -260,7 +260,7 @@ fn facet_filters_facets_show_and_enrich_commands() {
         .stdout(predicate::str::contains("\n  Eastern Asia ("))
         .stdout(predicate::str::contains("\n    China ("));
     gazette(t.path())
-        .args(["show", "china-cyber-attacks.txt", "-i", "idx"])
+        .args(["show", "corpus-sample/china-cyber-attacks.txt", "-i", "idx"])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("RAND Corporation [/organization/RAND Corporation]"))
@@ -278,6 +278,7 @@ fn facet_filters_facets_show_and_enrich_commands() {
         .stdout
         .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    // A file given on its own is its own root: its id is its name.
     assert_eq!(v["id"], "china-cyber-attacks.txt");
     assert_eq!(v["countries"]["central"], serde_json::json!(["China", "United States"]));
     assert!(v["persons"]["central"].as_array().unwrap().contains(&serde_json::json!("Wang Qun")));
@@ -305,7 +306,7 @@ fn csv_and_html_output_escape_what_they_must() {
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some("rank,id,date,source,title,url,score,passage"));
     let row = lines.next().unwrap();
-    assert!(row.starts_with("1,x.txt,,,\"Tariffs, \"\"quoted\"\" <script>alert(1)</script>\",,"), "{row}");
+    assert!(row.starts_with("1,news/x.txt,,,\"Tariffs, \"\"quoted\"\" <script>alert(1)</script>\",,"), "{row}");
     let out = gazette(t.path()).args(["search", "tariffs", "--index", "idx", "--format", "html"]).output().unwrap();
     let html = String::from_utf8(out.stdout).unwrap();
     assert!(!html.contains("<script>"), "{html}");

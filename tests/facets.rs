@@ -21,7 +21,7 @@ fn ids(index: &Index, req: SearchRequest) -> Vec<String> {
 fn filters_by_name_alias_region_and_path() {
     let index = sample_index();
     let china = ids(&index, SearchRequest::new("*").country("China"));
-    assert!(china.contains(&"china-cyber-attacks.txt".to_string()), "{china:?}");
+    assert!(china.contains(&"corpus-sample/china-cyber-attacks.txt".to_string()), "{china:?}");
     // An alias, an ISO code and the path name the same facet.
     for v in ["PRC", "CN", "/Asia/Eastern Asia/China", "china"] {
         assert_eq!(ids(&index, SearchRequest::new("*").country(v)), china, "{v}");
@@ -33,13 +33,17 @@ fn filters_by_name_alias_region_and_path() {
     let china_or_russia = ids(&index, SearchRequest::new("*").country("China").country("Russia"));
     assert!(china_or_russia.len() > china.len());
     let both = ids(&index, SearchRequest::new("*").country("China").actor("Xi Jinping"));
-    assert!(both.iter().all(|id| china.contains(id)) && both.contains(&"china-cyber-attacks.txt".to_string()));
+    assert!(
+        both.iter().all(|id| china.contains(id)) && both.contains(&"corpus-sample/china-cyber-attacks.txt".to_string())
+    );
     // An actor by alias, a subtopic by name.
     assert!(
-        ids(&index, SearchRequest::new("*").actor("State Department")).contains(&"china-cyber-attacks.txt".to_string())
+        ids(&index, SearchRequest::new("*").actor("State Department"))
+            .contains(&"corpus-sample/china-cyber-attacks.txt".to_string())
     );
     assert!(
-        ids(&index, SearchRequest::new("*").topic("cybersecurity")).contains(&"china-cyber-attacks.txt".to_string())
+        ids(&index, SearchRequest::new("*").topic("cybersecurity"))
+            .contains(&"corpus-sample/china-cyber-attacks.txt".to_string())
     );
     // An unknown country is an error, never a filter that lets everything through; an actor
     // outside the gazetteer (actors are open-ended) matches nothing.
@@ -108,7 +112,7 @@ fn counts_for_the_current_query() {
 #[test]
 fn stored_enrichment_round_trips() {
     let index = sample_index();
-    let doc = index.get("china-cyber-attacks.txt").unwrap();
+    let doc = index.get("corpus-sample/china-cyber-attacks.txt").unwrap();
     let central: Vec<&str> = doc.enrichment.countries.iter().filter(|c| c.central).map(|c| c.name.as_str()).collect();
     assert_eq!(central, ["China", "United States"]);
     let trudeau = doc.enrichment.persons.iter().find(|p| p.name == "Elizabeth Trudeau").unwrap();
@@ -116,5 +120,5 @@ fn stored_enrichment_round_trips() {
     assert_eq!(&doc.document.body[trudeau.mentions[0].offset..][..17], "Elizabeth Trudeau");
     // Every mention, central or not, is searchable.
     let r = index.search(&SearchRequest::new("mention:\"voice of america\"")).unwrap();
-    assert!(r.hits.iter().any(|h| h.id == "china-cyber-attacks.txt"));
+    assert!(r.hits.iter().any(|h| h.id == "corpus-sample/china-cyber-attacks.txt"));
 }

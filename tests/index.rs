@@ -11,6 +11,14 @@ fn write(root: &Path, rel: &str, text: &str) {
     fs::write(p, text).unwrap();
 }
 
+/// A temporary folder holding the root `news`, whose name begins every id made from a path.
+fn news() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("news");
+    fs::create_dir(&root).unwrap();
+    (dir, root)
+}
+
 fn ids(index: &Index, q: &str) -> Vec<String> {
     let r = index.search(&SearchRequest::new(q).limit(100)).unwrap();
     let mut ids: Vec<String> = r.hits.into_iter().map(|h| h.id).collect();
@@ -27,9 +35,9 @@ fn touch_later(path: &Path) {
 
 #[test]
 fn reindexing_replaces_by_id_and_removes_vanished_files() {
-    let corpus = tempfile::tempdir().unwrap();
+    let (_corpus, root) = news();
     let idx_dir = tempfile::tempdir().unwrap();
-    let root = corpus.path();
+    let root = &*root;
     write(root, "a.txt", "Sanctions on Iran\n\nWASHINGTON — The Treasury announced sanctions.");
     write(root, "sub/b.md", "---\ntitle: Grain deal\n---\nUkraine exports grain.");
     write(
@@ -43,7 +51,7 @@ fn reindexing_replaces_by_id_and_removes_vanished_files() {
     let r = index.reindex(&opts).unwrap();
     assert_eq!((r.added, r.updated, r.removed, r.unchanged, r.documents_indexed), (3, 0, 0, 0, 4));
     assert_eq!(index.num_docs(), 4);
-    assert_eq!(ids(&index, "record"), ["feed.jsonl#1", "feed.jsonl#2"]);
+    assert_eq!(ids(&index, "record"), ["news/feed.jsonl#1", "news/feed.jsonl#2"]);
 
     // Same files again: nothing read, nothing duplicated.
     let r = index.reindex(&opts).unwrap();
@@ -56,7 +64,7 @@ fn reindexing_replaces_by_id_and_removes_vanished_files() {
     let r = index.reindex(&opts).unwrap();
     assert_eq!((r.updated, r.unchanged, r.documents_indexed), (1, 2, 1));
     assert_eq!(index.num_docs(), 3);
-    assert_eq!(ids(&index, "gamma"), ["feed.jsonl#1"]);
+    assert_eq!(ids(&index, "gamma"), ["news/feed.jsonl#1"]);
     assert!(ids(&index, "alpha").is_empty());
     assert!(ids(&index, "beta").is_empty());
 
@@ -98,8 +106,8 @@ fn a_missing_root_removes_nothing() {
 
 #[test]
 fn bad_files_do_not_stop_the_batch_nor_lose_documents() {
-    let corpus = tempfile::tempdir().unwrap();
-    let root = corpus.path();
+    let (_corpus, root) = news();
+    let root = &*root;
     write(root, "good.txt", "Good\n\nFine text.");
     write(root, "empty.txt", "");
     write(root, "bad.json", "{\"title\": ");
@@ -118,7 +126,7 @@ fn bad_files_do_not_stop_the_batch_nor_lose_documents() {
     write(root, "good.txt", "");
     let r = index.reindex(&ReindexOptions::new([root])).unwrap();
     assert!(r.failed.iter().any(|f| f.path.ends_with("good.txt")));
-    assert_eq!(ids(&index, "fine"), ["good.txt"]);
+    assert_eq!(ids(&index, "fine"), ["news/good.txt"]);
 }
 
 #[test]
@@ -214,9 +222,9 @@ fn manifest_files(dir: &Path) -> (Vec<String>, Vec<String>) {
 
 #[test]
 fn commits_append_to_the_manifest_log_and_uncommitted_bytes_are_ignored() {
-    let corpus = tempfile::tempdir().unwrap();
+    let (_corpus, root) = news();
     let idx_dir = tempfile::tempdir().unwrap();
-    let root = corpus.path();
+    let root = &*root;
     for i in 0..5 {
         write(root, &format!("f{i}.txt"), &format!("Title {i}\n\nBody number {i}."));
     }
@@ -260,8 +268,8 @@ fn commits_append_to_the_manifest_log_and_uncommitted_bytes_are_ignored() {
 
 #[test]
 fn big_json_lines_files_are_streamed_with_the_same_result() {
-    let corpus = tempfile::tempdir().unwrap();
-    let root = corpus.path();
+    let (_corpus, root) = news();
+    let root = &*root;
     let mut lines = String::new();
     for i in 0..5000 {
         lines.push_str(&format!("{{\"title\":\"Report {i}\",\"body\":\"Ministers met in Geneva, item {i}.\"}}\n"));
@@ -285,8 +293,8 @@ fn big_json_lines_files_are_streamed_with_the_same_result() {
     assert_eq!(warn(&rs)[0].0, Some(12));
     assert_eq!(ids(&streamed, "\"item 4999\""), ids(&whole, "\"item 4999\""));
     assert_eq!(
-        streamed.get("feed.jsonl#4000").unwrap().document.title,
-        whole.get("feed.jsonl#4000").unwrap().document.title
+        streamed.get("news/feed.jsonl#4000").unwrap().document.title,
+        whole.get("news/feed.jsonl#4000").unwrap().document.title
     );
     let entry = |i: &Index| i.manifest().unwrap().files.into_values().next().unwrap();
     assert_eq!(entry(&streamed), entry(&whole));
@@ -308,31 +316,31 @@ fn big_json_lines_files_are_streamed_with_the_same_result() {
 
 #[test]
 fn a_big_utf16_json_lines_file_is_read_whole_not_streamed() {
-    let corpus = tempfile::tempdir().unwrap();
+    let (_corpus, root) = news();
     let lines: String =
         (0..50).map(|i| format!("{{\"title\":\"T{i}\",\"body\":\"Talks in Genève, day {i}.\"}}\r\n")).collect();
     let mut bytes = vec![0xFF, 0xFE];
     bytes.extend(lines.encode_utf16().flat_map(u16::to_le_bytes));
-    fs::write(corpus.path().join("feed.jsonl"), bytes).unwrap();
+    fs::write(root.as_path().join("feed.jsonl"), bytes).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let index = Index::create(dir.path()).unwrap();
-    let r = index.reindex(&ReindexOptions { stream_above: 1, ..ReindexOptions::new([corpus.path()]) }).unwrap();
+    let r = index.reindex(&ReindexOptions { stream_above: 1, ..ReindexOptions::new([root.as_path()]) }).unwrap();
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     assert_eq!((r.added, r.documents_indexed), (1, 50));
-    assert_eq!(index.get("feed.jsonl#50").unwrap().document.body, "Talks in Genève, day 49.");
+    assert_eq!(index.get("news/feed.jsonl#50").unwrap().document.body, "Talks in Genève, day 49.");
 }
 
 #[test]
 fn a_utf8_byte_order_mark_does_not_cost_a_streamed_file_its_first_record() {
-    let corpus = tempfile::tempdir().unwrap();
+    let (_corpus, root) = news();
     let lines: String = (0..20).map(|i| format!("{{\"title\":\"T{i}\",\"body\":\"Day {i}.\"}}\n")).collect();
-    fs::write(corpus.path().join("feed.jsonl"), format!("\u{feff}{lines}")).unwrap();
+    fs::write(root.as_path().join("feed.jsonl"), format!("\u{feff}{lines}")).unwrap();
     for stream_above in [1, 0] {
         let dir = tempfile::tempdir().unwrap();
         let index = Index::create(dir.path()).unwrap();
-        let r = index.reindex(&ReindexOptions { stream_above, ..ReindexOptions::new([corpus.path()]) }).unwrap();
+        let r = index.reindex(&ReindexOptions { stream_above, ..ReindexOptions::new([root.as_path()]) }).unwrap();
         assert!(r.warnings.is_empty(), "stream above {stream_above}: {:?}", r.warnings);
-        assert_eq!(index.get("feed.jsonl#1").unwrap().document.title, "T0");
+        assert_eq!(index.get("news/feed.jsonl#1").unwrap().document.title, "T0");
     }
 }
 
@@ -340,9 +348,9 @@ fn a_utf8_byte_order_mark_does_not_cost_a_streamed_file_its_first_record() {
 fn a_streamed_file_cut_short_is_forgotten_and_indexed_by_the_next_run() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
-    let corpus = tempfile::tempdir().unwrap();
+    let (_corpus, root) = news();
     let idx_dir = tempfile::tempdir().unwrap();
-    let root = corpus.path();
+    let root = &*root;
     let lines: String = (0..6000).map(|i| format!("{{\"title\":\"T{i}\",\"body\":\"Body {i}.\"}}\n")).collect();
     write(root, "feed.jsonl", &lines);
     let index = Index::create(idx_dir.path()).unwrap();
@@ -392,12 +400,17 @@ fn an_index_in_memory_reindexes_incrementally_too() {
     assert_eq!(index.num_docs(), 1);
 }
 
-/// Issue "hardening": two documents that would take one id (the same relative path under two
-/// roots, an explicit id given twice) are reported, naming both files; the run goes on.
+/// Issue "hardening": ids made from paths begin with the root's name, so that the same
+/// relative path under two roots makes two documents; two documents that would still take
+/// one id (roots of the same name, an explicit id given twice) are reported, naming both
+/// files, and the run goes on.
 #[test]
 fn documents_taking_one_id_are_reported_naming_both_files() {
     let t = tempfile::tempdir().unwrap();
-    for (root, text) in [("voa", "VOA report\n\nUkraine shipped wheat."), ("state", "State report\n\nKenya grew tea.")]
+    let roots = ["voa", "state", "mirror/voa"];
+    for (root, text) in roots
+        .iter()
+        .zip(["VOA report\n\nUkraine shipped wheat.", "State report\n\nKenya grew tea.", "VOA copy\n\nA copy."])
     {
         std::fs::create_dir_all(t.path().join(root)).unwrap();
         std::fs::write(t.path().join(root).join("article.txt"), text).unwrap();
@@ -409,27 +422,35 @@ fn documents_taking_one_id_are_reported_naming_both_files() {
     .unwrap();
     std::fs::write(t.path().join("voa/empty.json"), "[]").unwrap();
     let index = Index::create_in_ram().unwrap();
-    let report = index.reindex(&ReindexOptions::new([t.path().join("voa"), t.path().join("state")])).unwrap();
-    let duplicate = |name: &str| {
+    let two_roots = ReindexOptions::new(roots[..2].iter().map(|r| t.path().join(r)));
+    let report = index.reindex(&two_roots).unwrap();
+    let duplicate = |report: &gazette::ReindexReport, name: &str| {
         report
             .warnings
             .iter()
             .find(|w| w.path.ends_with(name) && matches!(w.problem, gazette::FileProblem::DuplicateId { .. }))
+            .cloned()
     };
-    let across = duplicate("article.txt").unwrap_or_else(|| panic!("{:?}", report.warnings));
-    let text = across.to_string();
-    assert!(text.contains("\"article.txt\""), "{text}");
-    assert!(text.contains("voa/article.txt") && text.contains("state/article.txt"), "both files named: {text}");
-    let within = duplicate("voa/feed.jsonl").unwrap_or_else(|| panic!("{:?}", report.warnings));
+    // The same name under two roots: two documents, no warning.
+    assert!(duplicate(&report, "article.txt").is_none(), "{:?}", report.warnings);
+    assert_eq!(index.get("voa/article.txt").unwrap().document.title, "VOA report");
+    assert_eq!(index.get("state/article.txt").unwrap().document.title, "State report");
+    let within = duplicate(&report, "voa/feed.jsonl").unwrap_or_else(|| panic!("{:?}", report.warnings));
     assert!(within.to_string().contains("\"x-1\""), "{within}");
     // A file with no record at all fails with a reason, not an empty one.
     let empty = report.failed.iter().find(|f| f.path.ends_with("empty.json")).expect("[] fails");
     assert!(empty.to_string().ends_with("no documents in it"), "{empty}");
     // Nothing else was lost: the run indexed the rest.
-    assert_eq!(index.num_docs(), 2);
+    assert_eq!(index.num_docs(), 3);
     // A rerun with nothing changed reports nothing new.
-    let again = index.reindex(&ReindexOptions::new([t.path().join("voa"), t.path().join("state")])).unwrap();
+    let again = index.reindex(&two_roots).unwrap();
     assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+    // A third root of the same name as the first: its file would take the first one's id.
+    let report = index.reindex(&ReindexOptions::new(roots.iter().map(|r| t.path().join(r)))).unwrap();
+    let across = duplicate(&report, "mirror/voa/article.txt").unwrap_or_else(|| panic!("{:?}", report.warnings));
+    let text = across.to_string();
+    assert!(text.contains("\"voa/article.txt\""), "{text}");
+    assert!(text.contains("mirror/voa/article.txt") && text.contains("/voa/article.txt"), "both files named: {text}");
 }
 
 /// Issue "hardening": an entry that is not a regular file (a named pipe) or a symbolic link
@@ -461,6 +482,7 @@ fn any_file_name_is_indexed_and_seen_unchanged_by_the_next_run() {
     std::fs::create_dir_all(&news).unwrap();
     let names: Vec<std::ffi::OsString> = vec![
         std::ffi::OsStr::from_bytes(b"caf\xe9 report.txt").to_os_string(),
+        std::ffi::OsStr::from_bytes(b"caf\xe8 report.txt").to_os_string(),
         "two\nlines.txt".into(),
         "-dash.txt".into(),
         format!("{}.txt", "n".repeat(246)).into(),
@@ -487,7 +509,10 @@ fn any_file_name_is_indexed_and_seen_unchanged_by_the_next_run() {
     std::fs::write(news.join(&names[0]), b"Caf\xe9\n\nLatin-1 text.").unwrap();
     let dry = index.reindex(&ReindexOptions { dry_run: true, ..ReindexOptions::new([&news]) }).unwrap();
     let json = serde_json::to_string(&dry).unwrap();
-    assert!(json.contains("caf\u{fffd} report.txt"), "{json}");
+    assert!(json.contains(r#"caf\\xE9 report.txt"#), "{json}");
+    // Two names that differ only in bytes that are not UTF-8 are two ids, spelled readably.
+    assert_eq!(index.get(r"news/caf\xE9 report.txt").unwrap().document.title, "Report 0");
+    assert_eq!(index.get(r"news/caf\xE8 report.txt").unwrap().document.title, "Report 1");
 }
 
 /// Issue "hardening": the segment files of a run that stopped before its commit (killed, or a
@@ -547,14 +572,14 @@ fn a_file_over_the_size_limit_is_its_own_failure() {
 /// the file's hash covers every byte (a rerun sees it unchanged).
 #[test]
 fn an_overlong_json_lines_record_is_skipped_and_named() {
-    let t = tempfile::tempdir().unwrap();
+    let (_t, root) = news();
     let long = format!("{{\"title\": \"Long\", \"body\": \"{}\"}}", "x".repeat(gazette::load::MAX_RECORD_BYTES + 10));
     let text = format!(
         "{{\"title\": \"One\", \"body\": \"First marker1x.\"}}\n{long}\n{{\"title\": \"Three\", \"body\": \"Third marker3x.\"}}\n"
     );
-    std::fs::write(t.path().join("feed.jsonl"), text).unwrap();
+    std::fs::write(root.join("feed.jsonl"), text).unwrap();
     let index = Index::create_in_ram().unwrap();
-    let opts = ReindexOptions { stream_above: 1, ..ReindexOptions::new([t.path()]) };
+    let opts = ReindexOptions { stream_above: 1, ..ReindexOptions::new([&root]) };
     let report = index.reindex(&opts).unwrap();
     let w = report.warnings.iter().find(|w| matches!(w.problem, gazette::FileProblem::RecordTooLarge { .. }));
     let w = w.unwrap_or_else(|| panic!("{:?}", report.warnings));
@@ -563,7 +588,7 @@ fn an_overlong_json_lines_record_is_skipped_and_named() {
     for q in ["marker1x", "marker3x"] {
         assert_eq!(index.search(&SearchRequest::new(q)).unwrap().total, 1, "{q}");
     }
-    assert_eq!(index.get("feed.jsonl#3").unwrap().document.title, "Three");
+    assert_eq!(index.get("news/feed.jsonl#3").unwrap().document.title, "Three");
     let again = index.reindex(&opts).unwrap();
     assert_eq!(again.unchanged, 1, "{again:?}");
 }

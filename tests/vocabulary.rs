@@ -62,22 +62,22 @@ fn an_index_built_with_its_own_vocabulary_filters_counts_and_suggests_with_it() 
 
     // Filters by each facet: the invented country by name, alias, code and region; the actor
     // by alias; the subtopic and its major topic.
-    let both = ["envoy.txt", "talks.txt"];
+    let both = ["news/envoy.txt", "news/talks.txt"];
     for (field, value, want) in [
         (FacetField::Country, "Freedonia", &both[..]),
         (FacetField::Country, "Republic of Freedonia", &both[..]),
         (FacetField::Country, "FD", &both[..]),
         (FacetField::Country, "Marxian Europe", &both[..]),
-        (FacetField::Country, "Sylvania", &["talks.txt"][..]),
+        (FacetField::Country, "Sylvania", &["news/talks.txt"][..]),
         (FacetField::Actor, "Firefly", &both[..]),
-        (FacetField::Actor, "Freedonian Ministry of War", &["talks.txt"][..]),
-        (FacetField::Topic, "peace talks", &["talks.txt"][..]),
+        (FacetField::Actor, "Freedonian Ministry of War", &["news/talks.txt"][..]),
+        (FacetField::Topic, "peace talks", &["news/talks.txt"][..]),
         (FacetField::Topic, "Statecraft", &both[..]),
     ] {
         assert_eq!(ids(&index, SearchRequest::new("*").filter(field, value)), want, "{field:?} {value}");
     }
     // The query language resolves through the same vocabulary.
-    assert_eq!(ids(&index, SearchRequest::new("country:Freedonia AND ceasefire")), ["talks.txt"]);
+    assert_eq!(ids(&index, SearchRequest::new("country:Freedonia AND ceasefire")), ["news/talks.txt"]);
 
     // Counts, of the hierarchy too.
     let countries = index.facet_counts(FacetField::Country, &SearchRequest::new("*")).unwrap();
@@ -106,8 +106,11 @@ fn an_index_built_with_its_own_vocabulary_filters_counts_and_suggests_with_it() 
     assert_eq!(index.vocabulary().unwrap().fingerprint(), enricher().vocabulary().fingerprint());
     fs::write(news.join("later.txt"), "Freedonia and Sylvania sign a treaty\n\nFreedonia signed a treaty.").unwrap();
     index.reindex(&ReindexOptions::new([&news])).unwrap();
-    assert_eq!(ids(&index, SearchRequest::new("*").country("Freedonia")), ["envoy.txt", "later.txt", "talks.txt"]);
-    let stored = index.get("later.txt").unwrap();
+    assert_eq!(
+        ids(&index, SearchRequest::new("*").country("Freedonia")),
+        ["news/envoy.txt", "news/later.txt", "news/talks.txt"]
+    );
+    let stored = index.get("news/later.txt").unwrap();
     assert_eq!(stored.enrichment.countries[0].facet, "/Europe/Marxian Europe/Freedonia");
 
     // Another vocabulary is refused, and a rebuild with it is the way to change it.
@@ -117,7 +120,7 @@ fn an_index_built_with_its_own_vocabulary_filters_counts_and_suggests_with_it() 
     let rebuilt = Index::recreate(&dir).unwrap();
     rebuilt.reindex(&ReindexOptions::new([&news])).unwrap();
     assert!(rebuilt.vocabulary().unwrap().is_builtin());
-    assert_eq!(ids(&rebuilt, SearchRequest::new("*").country("China")), ["china.txt"]);
+    assert_eq!(ids(&rebuilt, SearchRequest::new("*").country("China")), ["news/china.txt"]);
 }
 
 /// The copy of the vocabulary an index keeps is checked against its fingerprint: an altered
@@ -155,7 +158,7 @@ fn the_command_line_takes_a_vocabulary_folder() {
         .args(["search", "*", "--index", "idx", "--country", "Freedonia", "--json"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("\"talks.txt\"").and(predicate::str::contains("\"envoy.txt\"")));
+        .stdout(predicate::str::contains("\"news/talks.txt\"").and(predicate::str::contains("\"news/envoy.txt\"")));
     gazette(t.path()).args(["search", "*", "--index", "idx", "--country", "Fredonia"]).assert().code(2).stderr(
         predicate::str::contains("did you mean \"Freedonia\"?")
             .and(predicate::str::contains("(`gazette facets country` lists those in the index)")),
@@ -172,7 +175,7 @@ fn the_command_line_takes_a_vocabulary_folder() {
         .args(["search", "treaty", "--index", "idx", "--country", "Freedonia", "--json"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("\"later.txt\""));
+        .stdout(predicate::str::contains("\"news/later.txt\""));
     // Another vocabulary (the built-in one, as a folder) is refused without --full...
     let builtin = Path::new(env!("CARGO_MANIFEST_DIR")).join("index-schema");
     gazette(t.path())
@@ -191,7 +194,7 @@ fn the_command_line_takes_a_vocabulary_folder() {
         .args(["search", "*", "--index", "idx", "--country", "China", "--json"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("\"china.txt\""));
+        .stdout(predicate::str::contains("\"news/china.txt\""));
     // `enrich` takes one too; a folder without the vocabulary's files is a one-line error.
     gazette(t.path())
         .args(["enrich", "news/talks.txt", "--json", "--vocabulary"])

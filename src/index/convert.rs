@@ -15,7 +15,7 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Document, e: &Enrichment) -> TantivyD
     let mut t = TantivyDocument::default();
     t.add_text(f.id, &doc.id);
     if let Some(p) = &doc.path {
-        t.add_text(f.path, p.to_string_lossy());
+        t.add_text(f.path, crate::document::path_text(p));
     }
     t.add_text(f.title, &doc.title);
     t.add_text(f.lead, doc.lead());

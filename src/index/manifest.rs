@@ -29,7 +29,15 @@ pub struct FileEntry {
     pub hash: String,
     /// Ids of the documents it produced.
     pub ids: Vec<String>,
+    /// How those ids were made: [`IDS_VERSION`] for a file read by this Gazette, 0 for one
+    /// read before ids began with their root's name (its next run reads it again).
+    #[serde(default)]
+    pub ids_version: u32,
 }
+
+/// The current way of making ids from paths: relative to the folder holding the indexed
+/// root, so that they begin with the root's name (version 0: relative to the root itself).
+pub const IDS_VERSION: u32 = 1;
 
 /// Source files (by absolute path) and what the index holds of each.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -172,7 +180,7 @@ impl Change {
             // A file forgotten then indexed again in parts: a new partial entry, not an
             // extension of the entry the log's reader still has.
             (Change::Remove, Change::Extend { size, modified_ns, ids }) => {
-                Change::Set(FileEntry { size, modified_ns, hash: String::new(), ids })
+                Change::Set(FileEntry { size, modified_ns, hash: String::new(), ids, ids_version: IDS_VERSION })
             }
             (_, next) => next,
         }
@@ -193,6 +201,7 @@ impl Change {
                     modified_ns,
                     hash: String::new(),
                     ids: Vec::new(),
+                    ids_version: IDS_VERSION,
                 });
                 e.ids.extend(ids);
             }
@@ -298,7 +307,13 @@ mod tests {
     use super::*;
 
     fn entry(hash: &str, ids: &[&str]) -> FileEntry {
-        FileEntry { size: 1, modified_ns: 2, hash: hash.into(), ids: ids.iter().map(|s| s.to_string()).collect() }
+        FileEntry {
+            size: 1,
+            modified_ns: 2,
+            hash: hash.into(),
+            ids: ids.iter().map(|s| s.to_string()).collect(),
+            ids_version: IDS_VERSION,
+        }
     }
 
     fn extend(ids: &[&str]) -> Change {

@@ -23,7 +23,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
-pub use manifest::{FileEntry, Manifest};
+pub use manifest::{FileEntry, IDS_VERSION, Manifest};
 pub use reindex::{MAX_FILE_BYTES, Plan, Progress, ProgressFn, ReindexOptions, ReindexReport};
 pub use writer::Writer;
 

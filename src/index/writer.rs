@@ -110,9 +110,18 @@ impl Writer<'_> {
         self.inner.delete_term(Term::from_field_text(self.index.fields.id, id));
     }
 
-    /// Deletes every document that came from this source file.
+    /// Deletes every document that came from this source file: by its stored path, and for
+    /// a file whose ids were made the old way (its path stored in an older spelling too) by
+    /// the ids the manifest recorded.
     pub(crate) fn delete_file(&mut self, path: &Path) {
-        self.inner.delete_term(Term::from_field_text(self.index.fields.path, &path.to_string_lossy()));
+        self.inner.delete_term(Term::from_field_text(self.index.fields.path, &crate::document::path_text(path)));
+        if let Some(entry) = self.manifest.files.get(path)
+            && entry.ids_version < manifest::IDS_VERSION
+        {
+            for id in &entry.ids {
+                self.inner.delete_term(Term::from_field_text(self.index.fields.id, id));
+            }
+        }
     }
 
     /// Deletes every document and forgets every file.

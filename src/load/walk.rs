@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use super::Format;
+use crate::document::path_text;
 use crate::error::Error;
 
 /// Name of the optional file, at the top of an indexed root, listing files to leave out.
@@ -27,7 +28,11 @@ pub struct WalkOptions {
 pub struct SourceFile {
     /// The file, as reached from the root (absolute when the root was made absolute).
     pub path: PathBuf,
-    /// Its path relative to the root with `/` separators: the base of its documents' ids.
+    /// The base of its documents' ids: its path relative to the folder holding the root, with
+    /// `/` separators, so that it starts with the root's own name (`voa/2016/report.txt`
+    /// for the root `voa`; `report.txt` for a root that is the file itself), and files of two
+    /// roots cannot share an id unless the roots have the same name. See [`path_text`](crate::document::path_text) for
+    /// names that are not UTF-8.
     pub id_base: String,
     /// Size in bytes.
     pub size: u64,
@@ -65,7 +70,8 @@ pub struct Walked {
 /// std::fs::write(dir.path().join("scan.pdf"), "%PDF")?;
 /// let walked = gazette::load::walk(dir.path(), &Default::default());
 /// assert_eq!(walked.files.len(), 1);
-/// assert_eq!(walked.files[0].id_base, "a.txt");
+/// let root = dir.path().file_name().unwrap().to_str().unwrap();
+/// assert_eq!(walked.files[0].id_base, format!("{root}/a.txt"));
 /// assert_eq!(walked.unsupported.len(), 1);
 /// # Ok::<(), std::io::Error>(())
 /// ```
@@ -78,9 +84,14 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
             return walked;
         }
     };
+    // A root named `.` or `..` takes the name of the folder it stands for.
+    let root_name = match root.file_name() {
+        Some(name) => Some(name.to_os_string()),
+        None => root.canonicalize().ok().and_then(|r| r.file_name().map(|n| n.to_os_string())),
+    };
+    let root_name = root_name.map(|n| path_text(Path::new(&n)).into_owned());
     if meta.is_file() {
-        let base = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        push_file(&mut walked, root.to_path_buf(), base, &meta);
+        push_file(&mut walked, root.to_path_buf(), root_name.unwrap_or_default(), &meta);
         return walked;
     }
     let ignore = IgnoreList::read(&root.join(IGNORE_FILE));
@@ -115,11 +126,15 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Walked {
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let id_base = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        if ignore.matches(&id_base) {
+        let rel = rel.components().map(|c| path_text(Path::new(c.as_os_str()))).collect::<Vec<_>>().join("/");
+        if ignore.matches(&rel) {
             walked.ignored.push(entry.path().to_path_buf());
             continue;
         }
+        let id_base = match &root_name {
+            Some(name) => format!("{name}/{rel}"),
+            None => rel,
+        };
         match entry.metadata() {
             Ok(meta) => push_file(&mut walked, entry.path().to_path_buf(), id_base, &meta),
             Err(e) => {
@@ -226,8 +241,9 @@ mod tests {
             std::fs::write(root.join(f), "x").unwrap();
         }
         let walked = walk(root, &WalkOptions::default());
-        let ids: Vec<_> = walked.files.iter().map(|f| f.id_base.as_str()).collect();
-        assert_eq!(ids, ["news/a.txt", "news/c.md", "news/d"]);
+        let name = root.file_name().unwrap().to_str().unwrap();
+        let ids: Vec<_> = walked.files.iter().map(|f| f.id_base.strip_prefix(name).unwrap()).collect();
+        assert_eq!(ids, ["/news/a.txt", "/news/c.md", "/news/d"]);
         assert_eq!(walked.ignored.len(), 2);
         assert_eq!(walked.files[2].format, None);
     }

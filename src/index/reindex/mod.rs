@@ -14,7 +14,7 @@ pub use report::MAX_FILE_BYTES;
 pub use report::{Plan, Progress, ProgressFn, ReindexOptions, ReindexReport};
 use workers::{Msg, Outcome, produce};
 
-use super::{FileEntry, Index, Writer};
+use super::{FileEntry, IDS_VERSION, Index, Writer};
 use crate::error::{Error, FileProblem, ProblemFile, Result};
 use crate::load::{self, SourceFile, WalkOptions};
 
@@ -38,11 +38,14 @@ impl Index {
     ///
     /// ```
     /// let dir = tempfile::tempdir()?;
-    /// std::fs::write(dir.path().join("a.txt"), "Talks in Geneva\n\nGENEVA - Talks began.")?;
+    /// let news = dir.path().join("news");
+    /// std::fs::create_dir(&news)?;
+    /// std::fs::write(news.join("a.txt"), "Talks in Geneva\n\nGENEVA - Talks began.")?;
     /// let index = gazette::Index::create_in_ram()?;
-    /// let report = index.reindex(&gazette::ReindexOptions::new([dir.path()]))?;
+    /// let report = index.reindex(&gazette::ReindexOptions::new([&news]))?;
     /// assert_eq!((report.added, report.documents_indexed), (1, 1));
-    /// assert_eq!(index.get("a.txt")?.document.dateline.as_deref(), Some("GENEVA"));
+    /// // Ids made from paths begin with the root's name.
+    /// assert_eq!(index.get("news/a.txt")?.document.dateline.as_deref(), Some("GENEVA"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn reindex(&self, opts: &ReindexOptions) -> Result<ReindexReport> {
@@ -120,6 +123,7 @@ impl Writer<'_> {
                     Some(e)
                         if !opts.full
                             && !e.hash.is_empty()
+                            && e.ids_version == IDS_VERSION
                             && e.size == file.size
                             && e.modified_ns == file.modified_ns =>
                     {
@@ -139,7 +143,10 @@ impl Writer<'_> {
         // The hashes the workers compare with, so that they need no access to the writer.
         let known: HashMap<PathBuf, String> = to_load
             .iter()
-            .filter_map(|f| self.pending_manifest().files.get(&f.path).map(|e| (f.path.clone(), e.hash.clone())))
+            .filter_map(|f| self.pending_manifest().files.get(&f.path).map(|e| (f.path.clone(), e)))
+            // A file whose ids were made the old way is read again whatever its content.
+            .filter(|(_, e)| e.ids_version == IDS_VERSION)
+            .map(|(path, e)| (path, e.hash.clone()))
             .collect();
         let mut run = Run {
             progress: Progress { files_total, files_done: report.unchanged, ..Progress::default() },
@@ -260,7 +267,13 @@ impl Writer<'_> {
                         } else {
                             run.report.added += 1
                         }
-                        let entry = FileEntry { size: file.size, modified_ns: file.modified_ns, hash, ids: ids.all };
+                        let entry = FileEntry {
+                            size: file.size,
+                            modified_ns: file.modified_ns,
+                            hash,
+                            ids: ids.all,
+                            ids_version: IDS_VERSION,
+                        };
                         self.set_file(file.path, entry);
                     }
                 }
@@ -331,7 +344,9 @@ impl Writer<'_> {
                     self.add_enriched(&e.document, &e.enrichment)?;
                 }
                 let ids = documents.into_iter().map(|e| e.document.id).collect();
-                self.set_file(file.path, FileEntry { size: file.size, modified_ns: file.modified_ns, hash, ids });
+                let entry =
+                    FileEntry { size: file.size, modified_ns: file.modified_ns, hash, ids, ids_version: IDS_VERSION };
+                self.set_file(file.path, entry);
             }
         }
         Ok(())
@@ -425,4 +440,52 @@ struct StreamIds {
     all: Vec<String>,
     /// How many of them the manifest has recorded (at the commits so far).
     logged: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+
+    /// Issue "hardening": an index whose ids were made relative to the root (before they began
+    /// with the root's name) moves to the new ids at its next run: each file is read again
+    /// though its content is the same, its old documents go, and a later run finds it
+    /// unchanged.
+    #[test]
+    fn files_indexed_with_old_ids_are_read_again_and_lose_their_old_documents() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("news");
+        std::fs::create_dir(&root).unwrap();
+        let root = root.canonicalize().unwrap();
+        let index = Index::create_in_ram().unwrap();
+        // As an older Gazette left the index: ids relative to the root, entries of version 0.
+        let mut w = index.writer().unwrap();
+        for name in ["a.txt", "b.txt"] {
+            let path = root.join(name);
+            std::fs::write(&path, format!("Talks {name}\n\nThey met.")).unwrap();
+            let meta = std::fs::metadata(&path).unwrap();
+            let doc = Document { path: Some(path.clone()), ..Document::new(name, "Talks", "They met.") };
+            w.add(&doc).unwrap();
+            let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&std::fs::read(&path).unwrap()));
+            let entry = FileEntry {
+                size: meta.len(),
+                modified_ns: load::modified_ns(&meta),
+                hash,
+                ids: vec![name.to_string()],
+                ids_version: 0,
+            };
+            w.set_file(path, entry);
+        }
+        w.commit().unwrap();
+        drop(w);
+        let report = index.reindex(&ReindexOptions::new([&root])).unwrap();
+        assert_eq!((report.updated, report.unchanged, report.documents_indexed), (2, 0, 2), "{report:?}");
+        assert_eq!(index.num_docs(), 2);
+        assert!(index.get("a.txt").is_err(), "the old id is gone");
+        assert_eq!(index.get("news/a.txt").unwrap().document.title, "Talks a.txt");
+        let manifest = index.manifest().unwrap();
+        assert!(manifest.files.values().all(|e| e.ids_version == IDS_VERSION && e.ids[0].starts_with("news/")));
+        let again = index.reindex(&ReindexOptions::new([&root])).unwrap();
+        assert_eq!((again.unchanged, again.documents_indexed), (2, 0), "{again:?}");
+    }
 }

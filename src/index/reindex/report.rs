@@ -183,9 +183,9 @@ pub struct Plan {
 }
 
 /// Paths in JSON as readable text, whatever their bytes (serde refuses a path that is not
-/// UTF-8; a name that is not is shown with U+FFFD in place of its bad bytes).
+/// UTF-8), through [`path_text`](crate::document::path_text).
 fn lossy_paths<S: serde::Serializer>(paths: &[PathBuf], s: S) -> std::result::Result<S::Ok, S::Error> {
-    s.collect_seq(paths.iter().map(|p| p.to_string_lossy()))
+    s.collect_seq(paths.iter().map(|p| crate::document::path_text(p)))
 }
 
 impl ReindexReport {
