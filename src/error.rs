@@ -123,6 +123,17 @@ pub enum Error {
         /// Why, with the nearest known value when one is close.
         reason: String,
     },
+    /// The disk holding the index is full: a write of the index failed for want of room.
+    #[error(
+        "the disk holding {} is full ({cause}); free some room and run again",
+        dir.display()
+    )]
+    DiskFull {
+        /// The index directory.
+        dir: PathBuf,
+        /// The system's words for the failed write.
+        cause: String,
+    },
     /// An error inside tantivy.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),

@@ -262,3 +262,157 @@ fn a_killed_or_stopped_full_rebuild_leaves_the_index_whole() {
     assert_eq!(done.unwrap().status.code(), Some(0));
     assert_eq!(Index::open(&dir).unwrap().num_docs() as usize, FILES);
 }
+
+/// Issue "hardening": a `--full` rebuild that cannot be made in place (here: another
+/// vocabulary) is built beside the committed index and switched in only once committed.
+/// Killed (SIGKILL) or stopped (SIGINT) half way, it leaves the old index whole and
+/// searchable with its old vocabulary, and searches during the rebuild see the old
+/// documents; the next run clears what the killed one left and switches.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_with_another_vocabulary_is_built_beside_and_switched_when_committed() {
+    let t = tempfile::tempdir().unwrap();
+    write_corpus(t.path(), |i| {
+        format!(
+            "Report {i}\n\nFreedonia and Sylvania on trade talks, unique{i}. {}",
+            "Envoys met on tariffs. ".repeat(60)
+        )
+    });
+    let vocab = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/vocabulary");
+    let bin = assert_cmd::cargo::cargo_bin("gazette");
+    let first = Command::new(&bin).args(["index", "news", "--index", "idx", "--quiet"]).current_dir(t.path()).output();
+    assert_eq!(first.unwrap().status.code(), Some(0));
+    let dir = t.path().join("idx");
+    let beside = t.path().join(".idx.gazette-rebuild");
+    let rebuild = || {
+        let mut c = Command::new(&bin);
+        c.args(["index", "news", "--index", "idx", "--full", "--threads", "1", "--quiet", "--vocabulary"])
+            .arg(&vocab)
+            .current_dir(t.path());
+        c
+    };
+    for signal in ["KILL", "INT"] {
+        let mut child = rebuild().stderr(std::process::Stdio::piped()).spawn().unwrap();
+        let start = Instant::now();
+        while !beside.join("meta.json").exists() {
+            assert!(start.elapsed() < Duration::from_secs(60), "SIG{signal}: no rebuild beside the index");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // While it runs, the old index opens with its own (built-in) vocabulary, whole.
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_millis(200) {
+            let index = Index::open(&dir).unwrap();
+            assert_eq!(index.num_docs() as usize, FILES, "SIG{signal}: during the rebuild");
+            assert!(index.vocabulary().unwrap().is_builtin());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the rebuild finished before the signal; raise FILES");
+        let sent = Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap();
+        assert!(sent.success());
+        let out = child.wait_with_output().unwrap();
+        assert!(!out.status.success(), "SIG{signal}");
+        if signal == "INT" {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.contains("the rebuild was not committed, the index is as it was"), "{stderr}");
+            assert!(!beside.exists(), "an interrupted rebuild removes what it built");
+        }
+        let index = Index::open(&dir).unwrap();
+        assert_eq!(index.num_docs() as usize, FILES, "SIG{signal}: after");
+        assert!(index.vocabulary().unwrap().is_builtin(), "SIG{signal}: the old vocabulary");
+        assert_eq!(index.manifest().unwrap().files.len(), FILES, "SIG{signal}: the manifest too");
+        assert_eq!(index.search(&SearchRequest::new("unique7")).unwrap().total, 1);
+    }
+    // A rebuild left to finish takes the place of the old index, and nothing stays beside it.
+    let done = rebuild().output().unwrap();
+    assert_eq!(done.status.code(), Some(0), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(!beside.exists());
+    let index = Index::open_with(&dir, gazette::Enricher::new(gazette::Vocabulary::from_dir(&vocab).unwrap())).unwrap();
+    assert_eq!(index.num_docs() as usize, FILES);
+    assert_eq!(index.search(&SearchRequest::new("*").country("Freedonia").limit(1)).unwrap().total, FILES);
+}
+
+/// A tmpfs mounted for a test, unmounted when dropped.
+#[cfg(target_os = "linux")]
+struct Tmpfs(std::path::PathBuf);
+
+#[cfg(target_os = "linux")]
+impl Tmpfs {
+    /// None where this process may not mount one (not root, or in a container without the
+    /// right): the simulated failure of `a_failing_write_mid_run_keeps_the_committed_index`
+    /// stands in.
+    fn mount(at: &Path, size: &str) -> Option<Tmpfs> {
+        fs::create_dir_all(at).unwrap();
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .ok()?;
+        status.success().then(|| Tmpfs(at.to_path_buf()))
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// Issue "hardening": a full disk (a 3 MB tmpfs) stops the run with one line saying that the
+/// disk holding the index is full; the index keeps its last commit; the next run removes
+/// the files the failed one left, so that it succeeds once the cause is gone.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_reported_as_such_and_the_next_run_succeeds() {
+    let t = tempfile::tempdir().unwrap();
+    let Some(disk) = Tmpfs::mount(&t.path().join("disk"), "3m") else {
+        eprintln!("skipped: no tmpfs can be mounted here");
+        return;
+    };
+    let news = t.path().join("news");
+    fs::create_dir_all(news.join("first")).unwrap();
+    for i in 0..600 {
+        fs::write(news.join(format!("first/n{i}.txt")), format!("Report {i}\n\nGENEVA — Item {i} on tariffs."))
+            .unwrap();
+    }
+    let bin = assert_cmd::cargo::cargo_bin("gazette");
+    let idx = disk.0.join("idx");
+    let run = || {
+        Command::new(&bin)
+            .arg("index")
+            .arg(&news)
+            .arg("--index")
+            .arg(&idx)
+            .args(["--commit-every", "500", "--memory", "16", "--quiet"])
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    // More than the disk holds: words that are all different.
+    fs::create_dir_all(news.join("more")).unwrap();
+    for i in 0..3400 {
+        let words: Vec<String> = (0..200).map(|j| format!("w{i}x{j}")).collect();
+        fs::write(news.join(format!("more/m{i}.txt")), format!("Item {i}\n\n{}", words.join(" "))).unwrap();
+    }
+    let full = run();
+    let stderr = String::from_utf8_lossy(&full.stderr);
+    assert_eq!(full.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains(&format!("the disk holding {} is full", idx.display())), "{stderr}");
+    let index = Index::open(&idx).unwrap();
+    let committed = index.num_docs() as usize;
+    assert!(committed >= 600, "the last commit is kept: {committed}");
+    let listed: usize = index.manifest().unwrap().files.values().map(|e| e.ids.len()).sum();
+    assert_eq!(listed, committed, "the manifest matches the index");
+    drop(index);
+    // The cause gone, the next run succeeds and the files of the failed one are gone.
+    fs::remove_dir_all(news.join("more")).unwrap();
+    let size = || fs::read_dir(&idx).unwrap().flatten().map(|e| e.metadata().unwrap().len()).sum::<u64>();
+    let before = size();
+    let again = run();
+    assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(Index::open(&idx).unwrap().num_docs(), 600);
+    assert!(size() < before, "the failed run's files stay: {} of {before} bytes", size());
+}

@@ -63,29 +63,26 @@ pub fn cmd_index(out: &mut impl Write, args: IndexArgs) -> Result<Status> {
         ..ReindexOptions::default()
     };
     let enricher = vocabulary(args.vocabulary.as_deref())?.map(Arc::new);
+    // A rebuild is made in place when the index opens (same schema, the vocabulary asked
+    // for): it commits once, at its end, and until then the index stays whole and searchable.
+    // An index of another schema or vocabulary, or one that does not open, is rebuilt beside
+    // itself and switched when the new one is committed.
     let index = if opts.dry_run && !Index::exists(&dir) {
-        match enricher {
+        Some(match enricher.clone() {
             Some(e) => Index::create_in_ram_with(e)?,
             None => Index::create_in_ram()?,
-        }
-    } else if opts.full && !opts.dry_run {
-        // In place when the index opens (same schema, the vocabulary asked for): the rebuild
-        // commits once, at its end, and until then the index stays whole and searchable. An
-        // index of another schema or vocabulary, or none, is made anew.
+        })
+    } else if opts.full && !opts.dry_run && Index::exists(&dir) {
         let opened = match &enricher {
             Some(e) => Index::open_with(&dir, e.clone()),
             None => Index::open(&dir),
         };
-        match (opened, enricher) {
-            (Ok(index), _) => index,
-            (Err(_), Some(e)) => Index::recreate_with(&dir, e)?,
-            (Err(_), None) => Index::recreate(&dir)?,
-        }
+        opened.ok()
     } else {
-        match enricher {
+        Some(match enricher.clone() {
             Some(e) => Index::open_or_create_with(&dir, e)?,
             None => Index::open_or_create(&dir)?,
-        }
+        })
     };
     let bar = (!args.quiet && !args.json && std::io::stderr().is_terminal()).then(print::progress_bar);
     if let Some(bar) = &bar {
@@ -112,11 +109,17 @@ pub fn cmd_index(out: &mut impl Write, args: IndexArgs) -> Result<Status> {
         let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
     }
     opts.cancel = Some(cancel);
-    let mut writer = index.writer_with(args.memory.max(16) * 1024 * 1024, 0)?;
-    let report = writer
-        .reindex(&opts)
-        .with_context(|| format!("indexing into {} stopped; it keeps its last commit", dir.display()))?;
-    writer.finish()?;
+    let memory = args.memory.max(16) * 1024 * 1024;
+    let stopped = || format!("indexing into {} stopped; it keeps its last commit", dir.display());
+    let report = match index {
+        Some(index) => {
+            let mut writer = index.writer_with(memory, 0)?;
+            let report = writer.reindex(&opts).with_context(stopped)?;
+            writer.finish()?;
+            report
+        }
+        None => Index::rebuild(&dir, enricher, &opts, memory).with_context(stopped)?,
+    };
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

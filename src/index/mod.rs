@@ -7,6 +7,7 @@
 mod convert;
 mod manifest;
 mod merges;
+mod rebuild;
 mod reindex;
 mod vocabulary;
 mod writer;
@@ -44,6 +45,18 @@ const MIN_MEMORY_PER_THREAD_BYTES: usize = 15 * 1024 * 1024;
 
 const LAST_RUN_FILE: &str = "gazette-last-run.json";
 
+/// Whether a file of an index's folder is the index's own (tantivy's or Gazette's), not a
+/// file someone put there.
+fn is_index_file(name: &str) -> bool {
+    const SUFFIXES: [&str; 9] = [
+        ".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del", ".tantivy-writer.lock", ".tantivy-meta.lock",
+    ];
+    name == "meta.json"
+        || name == ".managed.json"
+        || name.starts_with("gazette-")
+        || SUFFIXES.iter().any(|s| name.ends_with(s))
+}
+
 /// What Gazette records in each commit.
 #[derive(Debug, Serialize, Deserialize)]
 struct Payload {
@@ -79,6 +92,9 @@ pub struct Index {
     ram_manifest: std::sync::Mutex<Manifest>,
     /// The vocabulary that enriches its documents and resolves its facet values.
     vocabulary: IndexVocabulary,
+    /// The index this one is being built to replace (see [`Index::rebuild`]), whose folder
+    /// its runs must not walk into either.
+    replaces: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Index {
@@ -318,19 +334,7 @@ impl Index {
             }
             for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                let ours = name == "meta.json"
-                    || name == ".managed.json"
-                    || name.starts_with("gazette-")
-                    || name.ends_with(".idx")
-                    || name.ends_with(".pos")
-                    || name.ends_with(".term")
-                    || name.ends_with(".store")
-                    || name.ends_with(".fast")
-                    || name.ends_with(".fieldnorm")
-                    || name.ends_with(".del")
-                    || name.ends_with(".tantivy-writer.lock")
-                    || name.ends_with(".tantivy-meta.lock");
-                if ours && entry.path().is_file() {
+                if is_index_file(&name) && entry.path().is_file() {
                     std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
                 }
             }
@@ -356,6 +360,7 @@ impl Index {
             facet_values: Default::default(),
             ram_manifest: Default::default(),
             vocabulary,
+            replaces: None,
         })
     }
 

@@ -88,8 +88,10 @@ impl Writer<'_> {
     pub fn add_enriched(&mut self, doc: &Document, enrichment: &Enrichment) -> Result<()> {
         let f = &self.index.fields;
         self.inner.delete_term(Term::from_field_text(f.id, &doc.id));
-        self.inner.add_document(convert::to_tantivy(f, doc, enrichment))?;
-        Ok(())
+        match self.inner.add_document(convert::to_tantivy(f, doc, enrichment)) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.index.write_error(e.into())),
+        }
     }
 
     /// Deletes the document with this id (if any).
@@ -191,6 +193,10 @@ impl Writer<'_> {
     /// # Ok::<(), gazette::Error>(())
     /// ```
     pub fn commit(&mut self) -> Result<()> {
+        self.commit_changes().map_err(|e| self.index.write_error(e))
+    }
+
+    fn commit_changes(&mut self) -> Result<()> {
         let version = self.index.fields.spec.version;
         if let Some(dir) = &self.index.dir {
             // The index keeps the files of its vocabulary (written once, before the first
@@ -277,8 +283,8 @@ impl Writer<'_> {
     /// # Ok::<(), gazette::Error>(())
     /// ```
     pub fn finish(self) -> Result<()> {
-        self.inner.wait_merging_threads()?;
-        Ok(())
+        let index = self.index;
+        self.inner.wait_merging_threads().map_err(|e| index.write_error(e.into()))
     }
 }
 
@@ -298,4 +304,45 @@ fn write_manifest(
         }
     }
     manifest.write_snapshot(dir, opstamp)
+}
+
+impl Index {
+    /// A failed write of this index, as [`Error::DiskFull`] when the disk is full: when the
+    /// system said so (ENOSPC, also inside tantivy's messages), or when tantivy lost the
+    /// cause (a writer thread that died) and the disk has no room left.
+    pub(crate) fn write_error(&self, e: Error) -> Error {
+        let Some(dir) = &self.dir else { return e };
+        let said_full = match &e {
+            Error::Io { cause, .. } => cause.kind() == std::io::ErrorKind::StorageFull,
+            Error::Tantivy(tantivy::TantivyError::IoError(io)) => io.kind() == std::io::ErrorKind::StorageFull,
+            Error::DiskFull { .. } => return e,
+            other => other.to_string().contains("os error 28"),
+        };
+        if said_full || free_bytes(dir).is_some_and(|free| free < 1 << 20) {
+            // The system's words, without tantivy's wrapping of them.
+            let cause = match &e {
+                Error::Io { path, cause } => format!("{}: {cause}", crate::document::path_text(path)),
+                _ if said_full => "No space left on device".to_string(),
+                _ => "a write of the index failed and the disk has no room left".to_string(),
+            };
+            return Error::DiskFull { dir: dir.clone(), cause };
+        }
+        e
+    }
+}
+
+/// Bytes free for an unprivileged writer on the file system holding `dir`.
+#[cfg(target_os = "linux")]
+fn free_bytes(dir: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    let mut stat = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+    // SAFETY: a NUL-terminated path and a buffer of the right type, read only on success.
+    let stat = unsafe { (libc::statvfs(path.as_ptr(), stat.as_mut_ptr()) == 0).then(|| stat.assume_init())? };
+    Some(stat.f_bavail as u64 * stat.f_frsize as u64)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn free_bytes(_dir: &Path) -> Option<u64> {
+    None
 }

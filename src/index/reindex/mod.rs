@@ -65,7 +65,10 @@ impl Writer<'_> {
         if opts.full && !opts.dry_run {
             self.delete_all()?;
         }
-        let exclude: Vec<PathBuf> = self.index.dir().and_then(|d| d.canonicalize().ok()).into_iter().collect();
+        let exclude: Vec<PathBuf> = [self.index.dir().and_then(|d| d.canonicalize().ok()), self.index.replaces.clone()]
+            .into_iter()
+            .flatten()
+            .collect();
         let walk_opts = WalkOptions { follow_symlinks: opts.follow_symlinks, exclude };
 
         // Walk every root and decide, per file, whether it must be read.
