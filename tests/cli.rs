@@ -450,3 +450,55 @@ fn a_query_can_be_read_from_a_file_or_standard_input() {
         .code(2)
         .stderr(predicate::str::contains("missing.txt"));
 }
+
+/// Issue "hardening": flags mean one thing across commands. Every command that prints JSON
+/// takes both `--json` and `--format json`, with the same output; `-q` is `--quiet`
+/// wherever it exists (search: nothing printed, the exit status says whether anything
+/// matched).
+#[test]
+fn json_format_and_quiet_flags_mean_the_same_everywhere() {
+    let t = indexed();
+    let commands: &[&[&str]] = &[
+        &["search", "cyber", "-i", "idx"],
+        &["timeline", "grain", "-i", "idx", "--by", "year"],
+        &["facets", "country", "-i", "idx"],
+        &["show", "news/a.txt", "-i", "idx"],
+        &["stats", "-i", "idx"],
+        &["enrich", "news/a.txt"],
+        &["index", "news", "-i", "idx"],
+    ];
+    let run = |args: &[&str], extra: &[&str]| {
+        let out = gazette(t.path()).args(args).args(extra).output().unwrap();
+        assert!(out.status.success(), "{args:?} {extra:?}: {}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    // Times and sizes differ between two runs; the fields do not.
+    let shape = |bytes: &[u8]| -> Vec<String> {
+        let text = String::from_utf8_lossy(bytes);
+        let first = text.lines().next().unwrap_or("").to_string();
+        let v: serde_json::Value = serde_json::from_str(&first)
+            .or_else(|_| serde_json::from_str(&text))
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+        match v {
+            serde_json::Value::Object(m) => m.keys().cloned().collect(),
+            serde_json::Value::Array(a) => vec![format!("{} items", a.len())],
+            other => vec![other.to_string()],
+        }
+    };
+    for args in commands {
+        let json = run(args, &["--json"]);
+        let format = run(args, &["--format", "json"]);
+        assert_eq!(shape(&json), shape(&format), "{args:?}");
+        let text = run(args, &["--format", "text"]);
+        assert!(serde_json::from_slice::<serde_json::Value>(&text).is_err(), "{args:?}: text is not JSON");
+    }
+    for (args, code) in
+        [(&["search", "cyber", "-i", "idx", "-q"][..], 0), (&["search", "zzzzqx", "-i", "idx", "-q"], 1)]
+    {
+        let out = gazette(t.path()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+        assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{args:?} printed something");
+    }
+    let out = gazette(t.path()).args(["index", "news", "-i", "idx", "-q"]).output().unwrap();
+    assert!(out.status.success() && out.stdout.is_empty(), "index -q");
+}

@@ -92,12 +92,11 @@ pub struct IndexArgs {
     /// costs: every 10,000 made a run over 100k documents a fifth slower than every 50,000).
     #[arg(long, default_value_t = 50_000)]
     pub commit_every: usize,
-    /// No progress bar and no summary.
+    /// No progress bar and no summary (problems are still named on stderr).
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Print the report as one JSON object.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: TextOrJson,
     /// Files larger than this many MiB (other than JSON Lines, which are streamed) are not
     /// read, each named as a failure.
     #[arg(long, default_value_t = 256, value_name = "MIB")]
@@ -167,9 +166,12 @@ pub struct SearchArgs {
     /// Top facet values to count per field (0: none).
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub facets: usize,
-    /// Print results as JSON (see the README for the schema).
+    /// Print results as JSON (see the README for the schema); the same as --format json.
     #[arg(long)]
     pub json: bool,
+    /// Print nothing: the exit status says whether anything matched (0) or not (1).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Colors: auto (terminal and NO_COLOR unset), always, never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -224,6 +226,9 @@ pub struct TimelineArgs {
     /// Output: text (a table), csv or json.
     #[arg(long, value_enum, default_value_t = TimelineFormat::Text)]
     pub format: TimelineFormat,
+    /// Print as JSON; the same as --format json.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,14 +263,13 @@ pub struct FacetsArgs {
     #[command(flatten)]
     pub index: IndexDir,
     /// Count among the documents matching this query.
-    #[arg(long, short = 'q', default_value = "*")]
+    #[arg(long, default_value = "*")]
     pub query: String,
     /// Values shown per level.
     #[arg(long, short = 'n', default_value_t = 10)]
     pub limit: usize,
-    /// Print as JSON.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: TextOrJson,
 }
 
 // The faceted fields by the names the schema gives them (`FacetField::name`).
@@ -292,9 +296,8 @@ pub struct ShowArgs {
     pub id: String,
     #[command(flatten)]
     pub index: IndexDir,
-    /// Print as JSON.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: TextOrJson,
 }
 
 #[derive(clap::Args, Debug)]
@@ -302,9 +305,9 @@ pub struct EnrichArgs {
     /// Files and folders.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// One JSON object per document, one per line.
-    #[arg(long)]
-    pub json: bool,
+    /// JSON: one object per document, one per line.
+    #[command(flatten)]
+    pub output: TextOrJson,
     /// A vocabulary of one's own: a folder shaped like index-schema/.
     #[arg(long, value_name = "DIR")]
     pub vocabulary: Option<PathBuf>,
@@ -314,9 +317,33 @@ pub struct EnrichArgs {
 pub struct StatsArgs {
     #[command(flatten)]
     pub index: IndexDir,
-    /// Print as JSON.
+    #[command(flatten)]
+    pub output: TextOrJson,
+}
+
+/// `--format text|json` and its shorthand `--json`, the same for every command that prints
+/// text or JSON (search and timeline have more formats, and the same two flags).
+#[derive(clap::Args, Debug)]
+pub struct TextOrJson {
+    /// Output: text or json.
+    #[arg(long, value_enum, default_value_t = PlainFormat::Text)]
+    pub format: PlainFormat,
+    /// Print as JSON; the same as --format json.
     #[arg(long)]
     pub json: bool,
+}
+
+impl TextOrJson {
+    /// Whether JSON was asked for, by either flag.
+    pub fn json(&self) -> bool {
+        self.json || self.format == PlainFormat::Json
+    }
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlainFormat {
+    Text,
+    Json,
 }
 
 #[derive(clap::Args, Debug)]

@@ -84,7 +84,8 @@ pub fn cmd_index(out: &mut impl Write, args: IndexArgs) -> Result<Status> {
             None => Index::open_or_create(&dir)?,
         })
     };
-    let bar = (!args.quiet && !args.json && std::io::stderr().is_terminal()).then(print::progress_bar);
+    let json = args.output.json();
+    let bar = (!args.quiet && !json && std::io::stderr().is_terminal()).then(print::progress_bar);
     if let Some(bar) = &bar {
         let bar = bar.clone();
         let started = std::time::Instant::now();
@@ -129,7 +130,7 @@ pub fn cmd_index(out: &mut impl Write, args: IndexArgs) -> Result<Status> {
     for f in &report.failed {
         eprintln!("gazette: failed: {f}");
     }
-    if args.json {
+    if json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)?;
     } else if !args.quiet {
@@ -195,10 +196,14 @@ pub fn cmd_search(out: &mut impl Write, args: SearchArgs) -> Result<Status> {
     // `--json` predates `--format` and wins over it.
     let format = if args.json { SearchFormat::Json } else { args.format };
     let explained = if args.explain { Some(prepared.explain()?) } else { None };
-    if let Some(clauses) = explained.as_ref().filter(|_| format != SearchFormat::Json) {
+    if let Some(clauses) = explained.as_ref().filter(|_| format != SearchFormat::Json && !args.quiet) {
         print::explain(out, clauses)?;
     }
     let results = prepared.execute()?;
+    let status = if results.total > 0 { Status::Success } else { Status::NoMatch };
+    if args.quiet {
+        return Ok(status);
+    }
     match format {
         SearchFormat::Json => {
             // One JSON document: the explanation, when asked for, is a field of it, after the
@@ -221,13 +226,14 @@ pub fn cmd_search(out: &mut impl Write, args: SearchArgs) -> Result<Status> {
         SearchFormat::Html => print::search_html(out, &results)?,
         SearchFormat::Text => print::search(out, &results, &filters, use_color(args.color))?,
     }
-    Ok(if results.total > 0 { Status::Success } else { Status::NoMatch })
+    Ok(status)
 }
 
 pub fn cmd_timeline(out: &mut impl Write, args: TimelineArgs) -> Result<Status> {
     let idx = open_for_search(&args.index)?;
     let rows = idx.timeline(&SearchRequest::new(args.query), args.by.into())?;
-    match args.format {
+    let format = if args.json { TimelineFormat::Json } else { args.format };
+    match format {
         TimelineFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &rows)?;
             writeln!(out)?;
@@ -246,7 +252,7 @@ pub fn cmd_timeline(out: &mut impl Write, args: TimelineArgs) -> Result<Status> 
 pub fn cmd_facets(out: &mut impl Write, args: FacetsArgs) -> Result<Status> {
     let idx = Index::open(args.index.path())?;
     let counts = idx.facet_counts(args.field.into(), &SearchRequest::new(args.query))?;
-    if args.json {
+    if args.output.json() {
         serde_json::to_writer_pretty(&mut *out, &counts)?;
         writeln!(out)?;
     } else {
@@ -258,7 +264,7 @@ pub fn cmd_facets(out: &mut impl Write, args: FacetsArgs) -> Result<Status> {
 pub fn cmd_show(out: &mut impl Write, args: ShowArgs) -> Result<Status> {
     let idx = Index::open(args.index.path())?;
     let doc = idx.get(&args.id)?;
-    if args.json {
+    if args.output.json() {
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)?;
     } else {
@@ -271,7 +277,7 @@ pub fn cmd_stats(out: &mut impl Write, args: StatsArgs) -> Result<Status> {
     let dir = args.index.path();
     let idx = Index::open(&dir)?;
     let stats = idx.stats()?;
-    if args.json {
+    if args.output.json() {
         serde_json::to_writer_pretty(&mut *out, &stats)?;
         writeln!(out)?;
     } else {
@@ -327,7 +333,7 @@ pub fn cmd_enrich(out: &mut impl Write, args: EnrichArgs) -> Result<Status> {
             }
             for doc in &loaded.documents {
                 let e = enricher.enrich(doc);
-                if args.json {
+                if args.output.json() {
                     serde_json::to_writer(&mut *out, &print::enrichment_json(doc, &e))?;
                     writeln!(out)?;
                 } else {
