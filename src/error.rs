@@ -277,6 +277,9 @@ pub enum FileProblem {
     /// Nothing of the file could be read as a document, for these reasons (none: it holds no
     /// record at all, such as a JSON `[]`).
     NoDocuments(Vec<FileProblem>),
+    /// Gazette failed on the file: a bug (a panic caught at the file, so that the batch goes
+    /// on), with its message.
+    Bug(String),
     /// A document of this file has the id of a document of `other` (or of another of its own
     /// records), which it replaced: an id is one document.
     DuplicateId {
@@ -321,6 +324,12 @@ impl fmt::Display for FileProblem {
                 f.write_str("changed while being read; its documents were removed and the next run will index it")
             }
             FileProblem::Interrupted => f.write_str("interrupted while being read; the next run will index it"),
+            FileProblem::Bug(message) => {
+                write!(
+                    f,
+                    "Gazette failed on it, a bug to report with the file; the rest of the batch went on: {message}"
+                )
+            }
             FileProblem::NoDocuments(problems) if problems.is_empty() => f.write_str("no documents in it"),
             FileProblem::DuplicateId { id, other } => write!(
                 f,

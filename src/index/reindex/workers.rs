@@ -27,6 +27,22 @@ pub(super) enum Outcome {
     Failed(ProblemFile),
 }
 
+/// `work` on one file (or one record of it), with a panic (a bug) caught as that file's
+/// failure, so that one file cannot bring down the batch or the program embedding it.
+fn guarded<T>(path: &Path, line: Option<usize>, work: impl FnOnce() -> T, failed: impl FnOnce(ProblemFile) -> T) -> T {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Ok(done) => done,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            failed(ProblemFile::at(path, line, FileProblem::Bug(message)))
+        }
+    }
+}
+
 /// Reads, hashes, loads and enriches one file. Runs on the worker pool: no writer access.
 fn load_one(
     enricher: &Enricher,
@@ -99,8 +115,12 @@ pub(super) fn produce(
         if cancelled() {
             return;
         }
-        let outcomes =
-            pool.install(|| chunk.par_iter().map(|f| load_one(enricher, f, known, opts.full, max_bytes)).collect());
+        let outcomes = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|f| guarded(&f.path, None, || load_one(enricher, f, known, opts.full, max_bytes), Outcome::Failed))
+                .collect()
+        });
         if tx.send(Msg::Files(outcomes)).is_err() {
             return;
         }
@@ -153,10 +173,14 @@ fn stream_file(
                             let problem = FileProblem::RecordTooLarge { limit };
                             return (Vec::new(), vec![ProblemFile::at(&file.path, Some(line.number), problem)]);
                         }
-                        let l = load::load_json_line(&line.bytes, line.number, line.record, &file.id_base, &file.path);
-                        let documents: Vec<Enriched> =
-                            l.documents.into_iter().map(|d| Enriched::new(d, enricher)).collect();
-                        (documents, l.warnings)
+                        let load = || {
+                            let l =
+                                load::load_json_line(&line.bytes, line.number, line.record, &file.id_base, &file.path);
+                            let documents: Vec<Enriched> =
+                                l.documents.into_iter().map(|d| Enriched::new(d, enricher)).collect();
+                            (documents, l.warnings)
+                        };
+                        guarded(&file.path, Some(line.number), load, |p| (Vec::new(), vec![p]))
                     })
                     .collect()
             });
@@ -212,6 +236,18 @@ fn changed_while_read(file: &SourceFile, bytes_read: u64) -> Option<ProblemFile>
 mod tests {
     use super::*;
     use crate::load::WalkOptions;
+
+    #[test]
+    fn a_panic_on_one_file_is_that_files_failure() {
+        let path = Path::new("news/a.txt");
+        let failed = |p: ProblemFile| Err::<(), _>(p);
+        assert_eq!(guarded(path, None, || Ok(()), failed), Ok(()));
+        let err = guarded(path, Some(3), || -> Result<(), ProblemFile> { panic!("index out of bounds") }, failed);
+        let err = err.unwrap_err();
+        assert_eq!((err.path.as_path(), err.line), (path, Some(3)));
+        assert_eq!(err.problem, FileProblem::Bug("index out of bounds".into()));
+        assert!(err.to_string().contains("a bug to report"), "{err}");
+    }
 
     #[test]
     fn a_file_that_changed_since_the_walk_is_left_for_the_next_run() {
