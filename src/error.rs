@@ -264,6 +264,17 @@ pub enum FileProblem {
         /// The limit passed.
         depth: usize,
     },
+    /// HTML larger than this many bytes: read as plain text, without its structure (its
+    /// parsed tree would take about thirteen times its size in memory).
+    BigHtml {
+        /// The limit passed, in bytes.
+        limit: u64,
+    },
+    /// A document's text is longer than this many bytes: what follows was cut (not indexed).
+    BodyTooLong {
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The file or folder could not be read (the cause, as the system gave it).
     Unreadable(String),
     /// Its size or modification time changed between the walk and the read: left as it was,
@@ -315,6 +326,16 @@ impl fmt::Display for FileProblem {
             }
             FileProblem::DeepHtml { depth } => {
                 write!(f, "HTML nested more than {depth} elements deep; read as plain text, without its layout")
+            }
+            FileProblem::BigHtml { limit } => {
+                write!(f, "HTML larger than {} MiB; read as plain text, without its layout", limit >> 20)
+            }
+            FileProblem::BodyTooLong { limit } => {
+                write!(
+                    f,
+                    "text longer than {} MiB, the most a document may have; the rest was not indexed",
+                    limit >> 20
+                )
             }
             FileProblem::Unreadable(cause) => f.write_str(cause),
             FileProblem::ChangedWhileRead => {

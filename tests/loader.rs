@@ -145,3 +145,44 @@ fn truncated_files_never_panic() {
     }
     assert!(cases > 500);
 }
+
+/// Issue "hardening": memory per file is bounded. HTML larger than the limit is read as
+/// plain text, without building its tree (about thirteen times its size in memory), with a
+/// warning naming the limit; its text is all there.
+#[test]
+fn html_larger_than_the_tree_limit_is_read_as_plain_text() {
+    // Markup as heavy as the text, as on real pages: more than the tree limit of HTML, less
+    // than the body limit of text.
+    let para = "<div class=\"story-body-paragraph-container\"><p data-track=\"paragraph\">Ministers met in Geneva to discuss tariffs.</p></div>\n";
+    let n = gazette::load::MAX_HTML_TREE_BYTES / para.len() + 10;
+    let html =
+        format!("<html><head><title>Big page</title></head><body>{}<p>lastmarker</p></body></html>", para.repeat(n));
+    let loaded = gazette::load::load_bytes(html.as_bytes(), Some(Format::Html), "big.html", Path::new("big.html"));
+    assert_eq!(loaded.documents.len(), 1);
+    let doc = &loaded.documents[0];
+    assert_eq!(doc.title, "Big page");
+    assert!(doc.body.starts_with("Ministers met in Geneva") && doc.body.ends_with("lastmarker"), "{}", &doc.body[..80]);
+    let problems: Vec<_> = loaded.warnings.iter().map(|w| &w.problem).collect();
+    assert_eq!(problems, [&FileProblem::BigHtml { limit: gazette::load::MAX_HTML_TREE_BYTES as u64 }], "{problems:?}");
+    assert!(loaded.warnings[0].to_string().contains("larger than 16 MiB"), "{}", loaded.warnings[0]);
+}
+
+/// Issue "hardening": a document's text is bounded (enriching and indexing take about eleven
+/// times its size in memory): a longer body is cut at a paragraph break before the limit,
+/// with a warning; a JSON Lines record says its line.
+#[test]
+fn a_body_longer_than_the_limit_is_cut_with_a_warning() {
+    let para = "Ministers met in Geneva to discuss tariffs and the grain corridor.\n\n";
+    let n = gazette::load::MAX_BODY_BYTES / para.len() + 10;
+    let text = format!("Long report\n\n{}", para.repeat(n));
+    let loaded = gazette::load::load_bytes(text.as_bytes(), Some(Format::Text), "long.txt", Path::new("long.txt"));
+    let doc = &loaded.documents[0];
+    assert!(doc.body.len() <= gazette::load::MAX_BODY_BYTES && doc.body.len() > gazette::load::MAX_BODY_BYTES / 2);
+    assert!(doc.body.ends_with("grain corridor."), "cut at a paragraph: {:?}", &doc.body[doc.body.len() - 30..]);
+    let limit = gazette::load::MAX_BODY_BYTES as u64;
+    assert_eq!(loaded.warnings.iter().map(|w| &w.problem).collect::<Vec<_>>(), [&FileProblem::BodyTooLong { limit }]);
+    let line = format!("{{\"title\": \"T\", \"body\": \"{}\"}}", "é".repeat(gazette::load::MAX_BODY_BYTES));
+    let loaded = gazette::load::load_json_line(line.as_bytes(), 7, 1, "f.jsonl", Path::new("f.jsonl"));
+    assert!(loaded.documents[0].body.len() <= gazette::load::MAX_BODY_BYTES);
+    assert_eq!(loaded.warnings[0].line, Some(7));
+}

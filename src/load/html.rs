@@ -37,11 +37,29 @@ pub(super) fn load(bytes: &[u8], ctx: &Origin<'_>, loaded: &mut Loaded) {
     }
     // The HTML parser checks the open elements at each tag, so its time grows with the square
     // of the nesting: past a depth no page has, the text is read without it, in linear time.
-    let depth = nesting_depth(&text);
-    if depth > MAX_HTML_DEPTH {
-        ctx.warn(loaded, None, FileProblem::DeepHtml { depth: MAX_HTML_DEPTH });
+    // Its tree takes about thirteen times the page's size in memory: past a size no article
+    // has, the text is read the same way, so that one file cannot take the batch's memory.
+    let too_big = text.len() > MAX_HTML_TREE_BYTES;
+    if too_big || nesting_depth(&text) > MAX_HTML_DEPTH {
+        let problem = if too_big {
+            FileProblem::BigHtml { limit: MAX_HTML_TREE_BYTES as u64 }
+        } else {
+            FileProblem::DeepHtml { depth: MAX_HTML_DEPTH }
+        };
+        ctx.warn(loaded, None, problem);
         let title = between(&text, "<title", "</title>").map(strip_tags).unwrap_or_default();
-        let body = tidy_paragraphs(&strip_tags(&text));
+        // The head holds the title and metadata, not the text; past four times the most text
+        // a document may have (markup included), nothing more would be kept.
+        let start = ["</head>", "</HEAD>", "</Head>"].iter().filter_map(|t| text.find(t)).min().unwrap_or(0);
+        let mut end = text.len().min(start.saturating_add(4 * super::MAX_BODY_BYTES));
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        if end < text.len() {
+            let limit = super::MAX_BODY_BYTES as u64;
+            ctx.warn(loaded, None, FileProblem::BodyTooLong { limit });
+        }
+        let body = tidy_paragraphs(&strip_tags(&text[start..end]));
         let body = drop_leading_title(&body, &title);
         loaded.documents.push(Document { id: ctx.id_base.to_string(), title, body, ..Document::default() });
         return;
@@ -99,6 +117,9 @@ pub(super) fn load(bytes: &[u8], ctx: &Origin<'_>, loaded: &mut Loaded) {
 
 /// Elements nested deeper than this are hostile input, not a page: no site nests a hundred.
 pub(crate) const MAX_HTML_DEPTH: usize = 1024;
+
+/// HTML longer than this (in bytes, decoded) is read as plain text, without its layout.
+pub const MAX_HTML_TREE_BYTES: usize = 16 << 20;
 
 /// The deepest nesting of elements, roughly (a scan of the tags: void elements, self-closing
 /// tags, comments and declarations do not nest), in one pass.
@@ -174,7 +195,14 @@ fn strip_tags(html: &str) -> String {
     }
     let out = out.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"");
     let out = out.replace("&#39;", "'").replace("&amp;", "&");
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut words = String::with_capacity(out.len());
+    for word in out.split_whitespace() {
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(word);
+    }
+    words
 }
 
 /// The first char boundary at or after `i` (the end of the text if `i` is past it).

@@ -18,6 +18,7 @@ use std::path::Path;
 use serde::Serialize;
 
 pub use crate::date::parse_date;
+pub use html::MAX_HTML_TREE_BYTES;
 pub use lines::{Line, LineBatches, MAX_RECORD_BYTES};
 pub(crate) use walk::modified_ns;
 pub use walk::{SourceFile, WalkOptions, walk};
@@ -185,6 +186,7 @@ pub fn load_bytes(bytes: &[u8], format: Option<Format>, id_base: &str, path: &Pa
         loaded.warnings.push(ProblemFile::at(path, None, FileProblem::NoDocuments(Vec::new())));
     }
     for doc in &mut loaded.documents {
+        cap_body(doc, path, None, &mut loaded.warnings);
         doc.path = Some(path.to_path_buf());
         doc.update_hash();
     }
@@ -220,10 +222,37 @@ pub fn load_json_line(line: &[u8], line_no: usize, record: usize, id_base: &str,
     let text = text.trim_start_matches('\u{feff}').trim_end_matches(['\r', '\n']);
     json::load_line(text, line_no, record, &Origin { id_base, path }, &mut loaded);
     for doc in &mut loaded.documents {
+        cap_body(doc, path, Some(line_no), &mut loaded.warnings);
         doc.path = Some(path.to_path_buf());
         doc.update_hash();
     }
     loaded
+}
+
+/// The most text a document's body may have, in bytes: enriching and indexing a body takes
+/// about eleven times its size in memory, and no article is this long (a longer one is a
+/// dump, a log or hostile input). The rest is cut, with a warning.
+pub const MAX_BODY_BYTES: usize = 8 << 20;
+
+/// Cuts a body longer than [`MAX_BODY_BYTES`] at the last paragraph break before the limit
+/// (or the last character boundary), with a warning.
+fn cap_body(doc: &mut Document, path: &Path, line: Option<usize>, warnings: &mut Vec<ProblemFile>) {
+    if doc.body.len() <= MAX_BODY_BYTES {
+        return;
+    }
+    let said = warnings.iter().any(|w| w.line == line && matches!(w.problem, FileProblem::BodyTooLong { .. }));
+    let mut cut = MAX_BODY_BYTES;
+    while !doc.body.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    if let Some(p) = doc.body[..cut].rfind("\n\n").filter(|&p| p > cut / 2) {
+        cut = p;
+    }
+    doc.body.truncate(cut);
+    if !said {
+        let limit = MAX_BODY_BYTES as u64;
+        warnings.push(ProblemFile::at(path, line, FileProblem::BodyTooLong { limit }));
+    }
 }
 
 /// Reads a file from disk and loads it; an unreadable file is a warning-free `Err`.
