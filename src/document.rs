@@ -107,10 +107,10 @@ impl Document {
     }
 }
 
-/// A path as text, losslessly: a UTF-8 path as itself; any other (a Latin-1 name unpacked
-/// from an old archive) with each byte that is not UTF-8 as `\xNN` and each `\` doubled,
-/// so that two names differing only in such bytes stay two. Ids, the stored `path` and
-/// reports spell paths this way.
+/// A path as text, losslessly: a UTF-8 path as itself, but for `\` written `\\` on Unix
+/// (where it is an ordinary, rare character of names); each byte that is not UTF-8 (a
+/// Latin-1 name unpacked from an old archive) as `\xNN`. So two names stay two, whatever
+/// their bytes. Ids, the stored `path` and reports spell paths this way.
 ///
 /// ```
 /// use std::path::Path;
@@ -118,12 +118,16 @@ impl Document {
 /// assert_eq!(path_text(Path::new("news/café.txt")), "news/café.txt");
 /// # #[cfg(unix)] {
 /// use std::os::unix::ffi::OsStrExt;
-/// let latin1 = std::ffi::OsStr::from_bytes(b"news\\caf\xe9.txt");
-/// assert_eq!(path_text(Path::new(latin1)), r"news\\caf\xE9.txt");
+/// let latin1 = std::ffi::OsStr::from_bytes(b"news/caf\xe9.txt");
+/// assert_eq!(path_text(Path::new(latin1)), r"news/caf\xE9.txt");
+/// // A name that spells the escape itself is not taken for it.
+/// assert_eq!(path_text(Path::new(r"news/caf\xE9.txt")), r"news/caf\\xE9.txt");
 /// # }
 /// ```
 pub fn path_text(path: &Path) -> std::borrow::Cow<'_, str> {
-    if let Some(text) = path.to_str() {
+    if let Some(text) = path.to_str()
+        && (!cfg!(unix) || !text.contains('\\'))
+    {
         return text.into();
     }
     let bytes = path_bytes(path);

@@ -337,4 +337,43 @@ mod tests {
         Change::Remove.then(extend(&["new"])).apply(&mut files, p.clone());
         assert_eq!(files[&p], entry("", &["new"]));
     }
+
+    /// Fuzzing that stays (issue "hardening"): the manifest round-trips any path the file
+    /// system allows (any bytes but NUL, on Unix), and the readable spelling of paths keeps
+    /// two paths two. `GAZETTE_FUZZ_CASES` runs more cases.
+    #[cfg(unix)]
+    #[test]
+    fn any_path_bytes_round_trip_and_stay_distinct() {
+        use std::os::unix::ffi::OsStringExt;
+        let cases: usize = std::env::var("GAZETTE_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let pieces: [&[u8]; 11] =
+            [b"/", b"a", b"\\", b"\\xE9", b"\\x41", b"\xe9", b"\xff\xfe", "é".as_bytes(), b"\n", b" ", b"%"];
+        let mut spelled = std::collections::HashMap::new();
+        let mut manifest = Manifest::default();
+        for _ in 0..cases {
+            let mut bytes = b"/news/".to_vec();
+            for _ in 0..(next() % 8) {
+                match next() % 3 {
+                    0 => bytes.push((next() % 255 + 1) as u8),
+                    _ => bytes.extend_from_slice(pieces[(next() % pieces.len() as u64) as usize]),
+                }
+            }
+            let path = PathBuf::from(std::ffi::OsString::from_vec(bytes));
+            let text = crate::document::path_text(&path).into_owned();
+            if let Some(other) = spelled.insert(text.clone(), path.clone()) {
+                assert_eq!(other, path, "two paths spelled {text:?}");
+            }
+            manifest.files.insert(path, entry("h", &[&text]));
+        }
+        let json = serde_json::to_string(&manifest).unwrap();
+        let back: Manifest = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, manifest);
+    }
 }
