@@ -60,6 +60,111 @@ fn parse_any(s: &str) -> Option<DateTime<Utc>> {
     None
 }
 
+/// The calendar dates written out in `text`, where they are, in order: ISO (`2016-03-05`),
+/// numeric with `/` or `.` (`29/03/2019`, `02/22/2024`, `17.01.2018`: the day is the number
+/// above 12 when there is one, else the first for `.` and the second for `/`), with the
+/// month's name in English, French, Spanish, German or Russian (`March 5, 2016`,
+/// `Sept. 18, 2015`, `5 de marzo de 2016`, `30 июля 2013`), and CJK (`2015年01月15日`).
+/// Only full dates (day, month and year, 1900 to 2099) count.
+///
+/// ```
+/// use gazette::date::dates_in;
+/// let found = dates_in("WASHINGTON, Sept. 18, 2015 — Talks began; the accord of 3 March 1999 holds.");
+/// let days: Vec<String> = found.iter().map(|w| w.date.to_string()).collect();
+/// assert_eq!(days, ["2015-09-18", "1999-03-03"]);
+/// assert_eq!(&"WASHINGTON, Sept. 18, 2015"[found[0].span.clone()], "Sept. 18, 2015");
+/// assert!(dates_in("07/06/2021")[0].ambiguous); // June 7 or July 6
+/// ```
+pub fn dates_in(text: &str) -> Vec<WrittenDate> {
+    use std::sync::LazyLock;
+    static FORMS: LazyLock<[regex::Regex; 5]> = LazyLock::new(|| {
+        let year = r"(?P<y>(?:19|20)\d{2})";
+        [
+            format!(r"\b{year}-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}})(?:\D|$)"),
+            format!(r"{year}\s*年\s*(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日"),
+            format!(r"\b(?P<a>\d{{1,2}})\s?(?P<sep>[/.])\s?(?P<b>\d{{1,2}})\s?[/.]\s?{year}(?:\D|$)"),
+            format!(r"\b(?P<mon>\p{{L}}{{3,}})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{year}(?:\D|$)"),
+            format!(r"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?:of\s+|de\s+)?(?P<mon>\p{{L}}{{3,}})\.?,?\s+(?:de\s+)?{year}(?:\D|$)"),
+        ]
+        .map(|r| regex::Regex::new(&r).expect("date forms compile"))
+    });
+    let mut found = Vec::new();
+    for (i, form) in FORMS.iter().enumerate() {
+        for c in form.captures_iter(text) {
+            let num = |name: &str| c.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
+            let Some(y) = num("y") else { continue };
+            let mut ambiguous = false;
+            let (m, d) = match (c.name("mon"), num("a"), num("b")) {
+                (Some(mon), _, _) => match (month_number(mon.as_str()), num("d")) {
+                    (Some(m), Some(d)) => (m, d),
+                    _ => continue,
+                },
+                (None, Some(a), Some(b)) => {
+                    let dot = c.name("sep").is_some_and(|s| s.as_str() == ".");
+                    ambiguous = a <= 12 && b <= 12 && a != b;
+                    if a > 12 || (b <= 12 && dot) { (b, a) } else { (a, b) }
+                }
+                _ => match (num("m"), num("d")) {
+                    (Some(m), Some(d)) => (m, d),
+                    _ => continue,
+                },
+            };
+            let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d) else { continue };
+            let whole = c.get(0).expect("match");
+            // The forms take the character after the day or the year, to be sure the number
+            // ends there; the date ends before it.
+            let end = match i {
+                0 => c.name("d").map_or(whole.end(), |d| d.end()),
+                1 => whole.end(),
+                _ => c.name("y").map_or(whole.end(), |y| y.end()),
+            };
+            found.push(WrittenDate { span: whole.start()..end, date, ambiguous });
+        }
+    }
+    found.sort_by_key(|w| (w.span.start, std::cmp::Reverse(w.span.end)));
+    // One date per place: a later form overlapping an earlier match is the same date.
+    let mut kept: Vec<WrittenDate> = Vec::new();
+    for w in found {
+        if kept.last().is_none_or(|k| w.span.start >= k.span.end) {
+            kept.push(w);
+        }
+    }
+    kept
+}
+
+/// A date written out in a text (see [`dates_in`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenDate {
+    /// Where it is, in bytes.
+    pub span: std::ops::Range<usize>,
+    /// The day.
+    pub date: NaiveDate,
+    /// Numeric, with day and month both 12 or less: read month first for `/`, day first for
+    /// `.`, but it could be the other.
+    pub ambiguous: bool,
+}
+
+/// The month a name stands for, in English (also abbreviated), French, Spanish, German or
+/// Russian (nominative or genitive).
+fn month_number(name: &str) -> Option<u32> {
+    const MONTHS: [&[&str]; 12] = [
+        &["january", "jan", "janvier", "enero", "januar", "январь", "января"],
+        &["february", "feb", "février", "fevrier", "febrero", "februar", "февраль", "февраля"],
+        &["march", "mar", "mars", "marzo", "märz", "maerz", "март", "марта"],
+        &["april", "apr", "avril", "abril", "апрель", "апреля"],
+        &["may", "mai", "mayo", "май", "мая"],
+        &["june", "jun", "juin", "junio", "juni", "июнь", "июня"],
+        &["july", "jul", "juillet", "julio", "juli", "июль", "июля"],
+        &["august", "aug", "août", "aout", "agosto", "август", "августа"],
+        &["september", "sep", "sept", "septembre", "septiembre", "setiembre", "сентябрь", "сентября"],
+        &["october", "oct", "octobre", "octubre", "oktober", "октябрь", "октября"],
+        &["november", "nov", "novembre", "noviembre", "ноябрь", "ноября"],
+        &["december", "dec", "décembre", "decembre", "diciembre", "dezember", "декабрь", "декабря"],
+    ];
+    let name = name.to_lowercase();
+    MONTHS.iter().position(|names| names.contains(&name.as_str())).map(|i| i as u32 + 1)
+}
+
 /// Parses a JSON number as a Unix timestamp in seconds or, when too large for that, in
 /// milliseconds.
 pub(crate) fn from_unix(n: i64) -> Option<DateTime<Utc>> {
@@ -142,6 +247,36 @@ pub fn period(value: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_written_out_in_text() {
+        let cases: &[(&str, &[&str])] = &[
+            ("Published 22 February 2024", &["2024-02-22"]),
+            ("WASHINGTON, Sept. 18, 2015—The U.S.", &["2015-09-18"]),
+            ("date:  29/03/2019", &["2019-03-29"]),
+            ("Thu, 02/22/2024 - 13:37", &["2024-02-22"]),
+            ("Ça, 17.01.2018 - 23:00", &["2018-01-17"]),
+            ("Daily News 07 / 06 / 2021", &["2021-07-06"]), // ambiguous: month first for `/`
+            ("Thursday, 14 May, 2020 - 15:07", &["2020-05-14"]),
+            ("30 июля 2013", &["2013-07-30"]),
+            ("2015年01月15日", &["2015-01-15"]),
+            ("时间:2009-06-06 02:44:25", &["2009-06-06"]),
+            ("2021-03-30T10:00:00Z", &["2021-03-30"]),
+            ("el 5 de marzo de 2016", &["2016-03-05"]),
+            ("le 1er janvier 2020", &["2020-01-01"]),
+            ("May 06, 2008 and the 3rd of March, 1999", &["2008-05-06", "1999-03-03"]),
+            ("October 31, 2023Washington, DC", &["2023-10-31"]),
+            // Not full dates, or not dates.
+            ("in 2001, and in March 2016", &[]),
+            ("31/02/2020 and 13/13/2020", &[]),
+            ("call 202-720-4623", &[]),
+            ("Maybe 5, 2016 was it", &[]),
+        ];
+        for (text, want) in cases {
+            let got: Vec<String> = dates_in(text).iter().map(|w| w.date.to_string()).collect();
+            assert_eq!(got, *want, "{text:?}");
+        }
+    }
 
     #[test]
     fn date_forms() {

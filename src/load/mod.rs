@@ -5,6 +5,7 @@
 //! whole batch: [`load_bytes`] returns what it could read plus [`ProblemFile`]s naming the file
 //! (and line), and the caller goes on with the next file.
 
+mod dated;
 mod html;
 mod json;
 mod lines;
@@ -187,6 +188,9 @@ pub fn load_bytes(bytes: &[u8], format: Option<Format>, id_base: &str, path: &Pa
     }
     for doc in &mut loaded.documents {
         cap_body(doc, path, None, &mut loaded.warnings);
+        if doc.date.is_none() {
+            doc.date = dated::date_from_text(doc);
+        }
         doc.path = Some(path.to_path_buf());
         doc.update_hash();
     }
@@ -223,6 +227,9 @@ pub fn load_json_line(line: &[u8], line_no: usize, record: usize, id_base: &str,
     json::load_line(text, line_no, record, &Origin { id_base, path }, &mut loaded);
     for doc in &mut loaded.documents {
         cap_body(doc, path, Some(line_no), &mut loaded.warnings);
+        if doc.date.is_none() {
+            doc.date = dated::date_from_text(doc);
+        }
         doc.path = Some(path.to_path_buf());
         doc.update_hash();
     }
