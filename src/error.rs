@@ -78,10 +78,13 @@ pub enum Error {
         reason: String,
     },
     /// No document has this id.
-    #[error("no document with id {id:?} in the index")]
+    #[error("no document with id {id:?} in the index{}", similar.as_ref().map(|s| format!("; did you mean {s:?}?")).unwrap_or_default())]
     DocumentNotFound {
         /// The id asked for.
         id: String,
+        /// An id of the index that ends with `/ID` (the id as it was before ids began with
+        /// their root's name), if there is one.
+        similar: Option<String>,
     },
     /// A data file of `index-schema/` is malformed (a build problem, not a user one).
     #[error("index-schema/{file}: {reason}")]
@@ -144,7 +147,7 @@ impl Error {
     /// a bad file), false for internal failures. The CLI uses it to word its messages.
     ///
     /// ```
-    /// let e = gazette::Error::DocumentNotFound { id: "x".into() };
+    /// let e = gazette::Error::DocumentNotFound { id: "x".into(), similar: None };
     /// assert!(e.is_user_error());
     /// ```
     pub fn is_user_error(&self) -> bool {

@@ -40,7 +40,10 @@ fn publication_dates_from_the_text_of_real_documents() {
         }
     }
     let share = exact as f64 / dated as f64;
-    println!("dates: {exact} of {dated} exact ({share:.3}); {} of {undated} undated documents given one", invented.len());
+    println!(
+        "dates: {exact} of {dated} exact ({share:.3}); {} of {undated} undated documents given one",
+        invented.len()
+    );
     assert!(dated >= 30, "the set must have dated documents: {dated}");
     assert!(share >= 0.90, "{exact} of {dated} dates exact ({share:.3}), below 0.90");
     // A document without a date in its first lines gets none: at most one in twenty invented.

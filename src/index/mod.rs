@@ -554,9 +554,37 @@ impl Index {
         let searcher = self.reader.searcher();
         let q = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
         let top = searcher.search(&q, &tantivy::collector::TopDocs::with_limit(1).order_by_score())?;
-        let (_, addr) = top.first().ok_or_else(|| Error::DocumentNotFound { id: id.to_string() })?;
+        let Some((_, addr)) = top.first() else {
+            return Err(Error::DocumentNotFound { id: id.to_string(), similar: self.id_ending_with(id) });
+        };
         let t: TantivyDocument = searcher.doc(*addr)?;
         Ok(convert::from_tantivy(&self.fields, &t))
+    }
+
+    /// The first id (in order) that ends with `/id`: what an id made before ids began with
+    /// their root's name has become. A scan of the ids, only when one was not found.
+    fn id_ending_with(&self, id: &str) -> Option<String> {
+        let suffix = format!("/{id}");
+        let searcher = self.reader.searcher();
+        let mut best: Option<String> = None;
+        for segment in searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(self.fields.id) else { continue };
+            let Ok(mut stream) = inverted.terms().stream() else { continue };
+            while stream.advance() {
+                if stream.key().ends_with(suffix.as_bytes())
+                    && let Ok(found) = std::str::from_utf8(stream.key())
+                    && best.as_deref().is_none_or(|b| found < b)
+                {
+                    best = Some(found.to_string());
+                }
+            }
+        }
+        // A deleted document keeps its terms until a merge: only an id in force is offered.
+        let live = |id: &str| {
+            let q = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+            searcher.search(&q, &tantivy::collector::Count).is_ok_and(|n| n > 0)
+        };
+        best.filter(|b| live(b))
     }
 
     /// Statistics of the index as loaded now.

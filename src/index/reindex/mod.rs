@@ -484,7 +484,11 @@ mod tests {
         let report = index.reindex(&ReindexOptions::new([&root])).unwrap();
         assert_eq!((report.updated, report.unchanged, report.documents_indexed), (2, 0, 2), "{report:?}");
         assert_eq!(index.num_docs(), 2);
-        assert!(index.get("a.txt").is_err(), "the old id is gone");
+        // The old id is gone, and asking for it names the new one.
+        match index.get("a.txt") {
+            Err(Error::DocumentNotFound { similar, .. }) => assert_eq!(similar.as_deref(), Some("news/a.txt")),
+            other => panic!("{:?}", other.map(|e| e.document.id)),
+        }
         assert_eq!(index.get("news/a.txt").unwrap().document.title, "Talks a.txt");
         let manifest = index.manifest().unwrap();
         assert!(manifest.files.values().all(|e| e.ids_version == IDS_VERSION && e.ids[0].starts_with("news/")));
