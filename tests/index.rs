@@ -592,3 +592,62 @@ fn an_overlong_json_lines_record_is_skipped_and_named() {
     let again = index.reindex(&opts).unwrap();
     assert_eq!(again.unchanged, 1, "{again:?}");
 }
+
+/// Issue "real-world quality": `Matching::Most` ranks the documents with every word first,
+/// then those missing one, and so on, BM25 within each group; a field term, a phrase, `+`
+/// and `-` keep their strict meaning; an OR without plain words is an OR; hits show their
+/// BM25 score, not the steps that order the groups.
+#[test]
+fn most_matching_ranks_by_words_matched_and_keeps_operators_strict() {
+    use gazette::query::Matching;
+    let index = Index::create_in_ram().unwrap();
+    let mut w = index.writer().unwrap();
+    let docs = [
+        ("all3", "Naval talks", "Allied naval cooperation in the Pacific was discussed."),
+        // Many mentions of one word: a high BM25, but one word of three.
+        ("one", "Pacific Pacific", "Pacific Pacific Pacific Pacific Pacific weather."),
+        ("two", "Naval drills", "Naval drills in the Pacific."),
+        ("none", "Grain", "Wheat exports rose."),
+    ];
+    for (id, title, body) in docs {
+        w.add(&Document::new(id, title, body)).unwrap();
+    }
+    w.commit().unwrap();
+    let ranked = |q: &str| -> Vec<String> {
+        let r = index.search(&SearchRequest::new(q).matching(Matching::Most).limit(10)).unwrap();
+        for h in &r.hits {
+            assert!(h.score < 1000.0, "{q}: the shown score is BM25: {}", h.score);
+        }
+        r.hits.into_iter().map(|h| h.id).collect()
+    };
+    // Groups in order; the order within a group is BM25's.
+    let cases: &[(&str, &[&[&str]])] = &[
+        ("allied naval cooperation pacific", &[&["all3"], &["two"], &["one"]]),
+        ("naval pacific", &[&["all3", "two"], &["one"]]),
+        ("wheat exports", &[&["none"]]),
+        // A word nothing has does not strand the query.
+        ("naval zeppelin", &[&["all3", "two"]]),
+        ("+pacific naval", &[&["all3", "two"], &["one"]]),
+        ("naval -drills", &[&["all3"]]),
+        ("\"naval drills\" pacific", &[&["two"]]),
+        ("title:grain OR title:drills", &[&["none", "two"]]),
+    ];
+    for (q, groups) in cases {
+        let got = ranked(q);
+        let mut at = 0;
+        for group in *groups {
+            let mut part: Vec<&str> =
+                got[at.min(got.len())..(at + group.len()).min(got.len())].iter().map(String::as_str).collect();
+            part.sort();
+            let mut want = group.to_vec();
+            want.sort();
+            assert_eq!(part, want, "{q}: {got:?}");
+            at += group.len();
+        }
+        assert_eq!(got.len(), at, "{q}: {got:?}");
+    }
+    // `all` strands the query that `most` answers; `any` ranks by BM25 alone.
+    assert_eq!(index.search(&SearchRequest::new("naval zeppelin")).unwrap().total, 0);
+    let any = index.search(&SearchRequest::new("naval pacific").matching(Matching::Any)).unwrap();
+    assert_eq!(any.hits[0].id, "one", "BM25 alone favours the word repeated");
+}

@@ -130,9 +130,14 @@ pub struct SearchArgs {
     /// Hits to skip (paging).
     #[arg(long, default_value_t = 0)]
     pub offset: usize,
-    /// Match any word instead of all words.
-    #[arg(long)]
+    /// Match any word instead of all words (the same as --match any).
+    #[arg(long, conflicts_with = "matching")]
     pub any: bool,
+    /// How the words of a query without operators must match: all, most (documents with all
+    /// the words first, then those missing one, ...) or any. Operators (AND, +, -, quotes)
+    /// keep their meaning.
+    #[arg(long = "match", value_enum, default_value_t = MatchMode::All, value_name = "MODE")]
+    pub matching: MatchMode,
     /// Passages per hit.
     #[arg(long, default_value_t = 2)]
     pub passages: usize,
@@ -175,6 +180,23 @@ pub struct SearchArgs {
     /// Colors: auto (terminal and NO_COLOR unset), always, never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchMode {
+    All,
+    Most,
+    Any,
+}
+
+impl From<MatchMode> for gazette::query::Matching {
+    fn from(mode: MatchMode) -> gazette::query::Matching {
+        match mode {
+            MatchMode::All => gazette::query::Matching::All,
+            MatchMode::Most => gazette::query::Matching::Most,
+            MatchMode::Any => gazette::query::Matching::Any,
+        }
+    }
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

@@ -158,7 +158,7 @@ pub fn cmd_search(out: &mut impl Write, args: SearchArgs) -> Result<Status> {
     let mut request = SearchRequest::new(query)
         .limit(args.limit)
         .offset(args.offset)
-        .match_any(args.any)
+        .matching(if args.any { gazette::query::Matching::Any } else { args.matching.into() })
         .passages(args.passages)
         .facets(args.facets)
         .sort(args.sort.into());

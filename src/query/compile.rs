@@ -39,6 +39,11 @@ pub(crate) struct Compiler<'a> {
     query: &'a str,
 }
 
+/// What each matched clause adds to a score in [`Matching::Most`](super::Matching::Most)
+/// mode: more than any BM25 sum of real queries, so that the number of clauses matched
+/// decides first. Hits show their score without it.
+pub(crate) const COORDINATION: f32 = 1000.0;
+
 impl<'a> Compiler<'a> {
     pub(crate) fn new(index: &'a Index, query: &'a str) -> Compiler<'a> {
         Compiler { index, searcher: index.searcher(), query }
@@ -120,6 +125,56 @@ impl<'a> Compiler<'a> {
                 Some(or_all(clauses))
             }
         })
+    }
+
+    /// The clauses of a query matched in [`Matching::Most`](super::Matching::Most) mode:
+    /// any of them, each adding [`COORDINATION`] to the score of a document it matches, so
+    /// that documents matching more clauses rank first whatever their BM25 (below the
+    /// coordination step), BM25 within each group. Negated and required clauses keep their
+    /// meaning.
+    pub(crate) fn coordinated(&self, children: &[Node]) -> Result<Option<Box<dyn Query>>> {
+        // Only plain words are optional; a field, a phrase, a group, a range or a proximity
+        // written among them is meant: it must match.
+        fn plain(node: &Node) -> bool {
+            match &node.kind {
+                NodeKind::Term { field: None, .. } => true,
+                NodeKind::Boost { node, .. } => plain(node),
+                _ => false,
+            }
+        }
+        // Without a plain word (`title:a OR title:b`), it is an ordinary OR.
+        if !children.iter().any(plain) {
+            return self.boolean(children, Occur::Should);
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for child in children {
+            let (occ, node) = match &child.kind {
+                NodeKind::Not(inner) => (Occur::MustNot, &**inner),
+                NodeKind::Required(inner) => (Occur::Must, &**inner),
+                _ if plain(child) => (Occur::Should, child),
+                _ => (Occur::Must, child),
+            };
+            let Some(q) = self.compile(node)? else { continue };
+            let q: Box<dyn Query> = match occ {
+                Occur::Should => Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, q.box_clone()),
+                    (Occur::Should, Box::new(tantivy::query::ConstScoreQuery::new(q, COORDINATION))),
+                ])),
+                _ => q,
+            };
+            clauses.push((occ, q));
+        }
+        if clauses.is_empty() {
+            return Ok(None);
+        }
+        if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        // At least one of the words, beside what must match, unless the query marks what it
+        // requires (`+pacific naval`: naval is optional, as in Lucene).
+        let marked = children.iter().any(|c| matches!(c.kind, NodeKind::Required(_)));
+        let required = usize::from(!marked && clauses.iter().any(|(o, _)| *o == Occur::Should));
+        Ok(Some(Box::new(BooleanQuery::with_minimum_required_clauses(clauses, required))))
     }
 
     /// AND (`Must`) or OR (`Should`) of the children; negated children exclude, required

@@ -1,6 +1,7 @@
 //! Running a [`PreparedSearch`]: the top hits by score or date with ties ordered by id, the
 //! facet counts of the same pass (and drill sideways), passages for the hits of the page.
 
+use super::compile::COORDINATION;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
@@ -49,6 +50,14 @@ impl SortKey {
             (SortKey::Date { .. }, Some(d)) => -(d.into_timestamp_secs() as f64),
             _ => f64::NEG_INFINITY,
         }
+    }
+
+    /// A score with the recency boost: the BM25 part boosted, the coordination steps of
+    /// [`Matching::Most`](super::Matching::Most) kept as they are, so that recency orders
+    /// documents within a group, never across.
+    fn recent(score: f32, newest: i64, half_life_days: f32, date: Option<tantivy::DateTime>) -> f32 {
+        let steps = (score / COORDINATION).floor() * COORDINATION;
+        steps + (score - steps) * (1.0 + SortKey::boost(newest, half_life_days, date))
     }
 
     fn boost(newest: i64, half_life_days: f32, date: Option<tantivy::DateTime>) -> f32 {
@@ -103,7 +112,7 @@ impl tantivy::collector::SegmentCollector for SegmentTiedAt {
         let key = match self.sort {
             SortKey::Score => score as f64,
             SortKey::Recency { newest, half_life_days } => {
-                (score * (1.0 + SortKey::boost(newest, half_life_days, date()))) as f64
+                SortKey::recent(score, newest, half_life_days, date()) as f64
             }
             SortKey::Date { .. } => self.sort.of_date(date()),
         };
@@ -272,8 +281,7 @@ impl PreparedSearch<'_> {
                 let boosted = top_docs.tweak_score(move |segment: &tantivy::SegmentReader| {
                     let dates = segment.fast_fields().date(schema::DATE).ok();
                     move |doc: tantivy::DocId, score: tantivy::Score| {
-                        score
-                            * (1.0 + SortKey::boost(newest, half_life_days, dates.as_ref().and_then(|c| c.first(doc))))
+                        SortKey::recent(score, newest, half_life_days, dates.as_ref().and_then(|c| c.first(doc)))
                     }
                 });
                 let (top, total, counts) = searcher.search(&*query, &(boosted, Count, counts))?;
@@ -287,8 +295,13 @@ impl PreparedSearch<'_> {
             }
         };
         let top = total_order(&searcher, fields, &*query, sort, top, want, fetched, total)?;
+        // Hits show their score without the coordination steps of `Matching::Most`.
+        let shown = |k: f64| match request.matching {
+            super::Matching::Most => (k as f32).rem_euclid(COORDINATION),
+            _ => k as f32,
+        };
         let top: Vec<(f32, DocAddress)> =
-            top.into_iter().map(|(k, a)| (if request.sort == Sort::Relevance { k as f32 } else { 0.0 }, a)).collect();
+            top.into_iter().map(|(k, a)| (if request.sort == Sort::Relevance { shown(k) } else { 0.0 }, a)).collect();
         let top: Vec<(f32, DocAddress)> = if request.limit == 0 {
             Vec::new()
         } else {

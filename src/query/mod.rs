@@ -19,7 +19,7 @@ mod timeline;
 pub use explain::{Clause, Relaxation};
 pub use facet_counts::{FacetCount, FacetCounts};
 pub use prepare::{MAX_PATTERN_WORDS, MAX_QUERY_WORDS, PreparedSearch};
-pub use request::{SearchRequest, Sort};
+pub use request::{Matching, SearchRequest, Sort};
 pub use results::{Hit, SearchResults};
 pub use timeline::{Period, TimelineRow};
 

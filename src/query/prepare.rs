@@ -85,7 +85,11 @@ impl SearchRequest {
         let (text, spec): (Box<dyn Query>, Spec) = match &tree {
             None => (Box::new(AllQuery), Spec::default()),
             Some(tree) => {
-                (compiler.compile(tree)?.unwrap_or_else(|| Box::new(EmptyQuery)), compiler.highlight_spec(tree))
+                let compiled = match (&tree.kind, self.matching) {
+                    (parse::NodeKind::Or(children), super::Matching::Most) => compiler.coordinated(children)?,
+                    _ => compiler.compile(tree)?,
+                };
+                (compiled.unwrap_or_else(|| Box::new(EmptyQuery)), compiler.highlight_spec(tree))
             }
         };
         let date = if self.since.is_some() || self.until.is_some() {
@@ -125,7 +129,7 @@ impl SearchRequest {
     pub(crate) fn tree(&self, index: &Index) -> Result<Node> {
         let names: Vec<&str> =
             index.fields().schema().fields().filter(|(_, e)| e.is_indexed()).map(|(_, e)| e.name()).collect();
-        let opts = parse::ParseOptions { fields: &names, default_and: !self.match_any };
+        let opts = parse::ParseOptions { fields: &names, default_and: self.matching == super::Matching::All };
         parse::parse(self.query.trim(), &opts).map_err(|e| Error::QuerySyntax {
             query: self.query.clone(),
             // Positions count characters of the trimmed query.

@@ -28,7 +28,7 @@ pub struct SearchRequest {
     pub(crate) query: String,
     pub(crate) limit: usize,
     pub(crate) offset: usize,
-    pub(crate) match_any: bool,
+    pub(crate) matching: Matching,
     pub(crate) passages: usize,
     pub(crate) passage_chars: usize,
     pub(crate) filters: Vec<(FacetField, String)>,
@@ -88,7 +88,7 @@ impl SearchRequest {
             query: query.into(),
             limit: DEFAULT_LIMIT,
             offset: 0,
-            match_any: false,
+            matching: Matching::All,
             passages: DEFAULT_PASSAGES,
             passage_chars: DEFAULT_PASSAGE_CHARS,
             filters: Vec::new(),
@@ -326,7 +326,27 @@ impl SearchRequest {
     /// # }
     /// ```
     pub fn match_any(mut self, any: bool) -> Self {
-        self.match_any = any;
+        self.matching = if any { Matching::Any } else { Matching::All };
+        self
+    }
+
+    /// How the words of a query without operators between them must match (see
+    /// [`Matching`]; [`Matching::All`] by default).
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/query/doc_fixtures.rs"));
+    /// # fn main() -> gazette::Result<()> {
+    /// # use gazette::{SearchRequest, query::Matching};
+    /// # let index = wheat_and_steel()?;
+    /// // The index holds "a" ("Wheat exports") and "b" ("Steel tariffs").
+    /// let most = SearchRequest::new("steel tariffs exports").matching(Matching::Most).execute(&index)?;
+    /// // Both match; "b", with two of the three words, ranks first.
+    /// assert_eq!(most.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["b", "a"]);
+    /// # Ok::<(), gazette::Error>(())
+    /// # }
+    /// ```
+    pub fn matching(mut self, matching: Matching) -> Self {
+        self.matching = matching;
         self
     }
 
@@ -377,4 +397,21 @@ impl SearchRequest {
     pub fn query(&self) -> &str {
         &self.query
     }
+}
+
+/// How the words of a query without operators between them must match. Explicit operators
+/// keep their meaning in every mode: `AND`, `+word`, `-word`, quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Matching {
+    /// Every word (the default).
+    #[default]
+    All,
+    /// Documents with all the words first, then those missing one, and so on (as
+    /// Meilisearch's `last` strategy, or Lucene's coordination factor), BM25 within each
+    /// group: a query never comes back empty for want of one general word. Plain words
+    /// are optional; a field term, a phrase, a group or a proximity among them must match.
+    Most,
+    /// Any word, ranked by BM25 alone.
+    Any,
 }
