@@ -13,7 +13,8 @@
 //! dump before and after, and compare the files.
 //!
 //! For profiling, `GAZETTE_BENCH_KINDS=term,AND GAZETTE_BENCH_MODES=5/2 GAZETTE_BENCH_ROUNDS=50`
-//! narrow the search benchmark to some query kinds and facets/passages settings.
+//! narrow the search benchmark to some query kinds and facets/passages settings;
+//! `GAZETTE_BENCH_MATCH=most` (or `any`) runs it in another matching mode.
 //!
 //! CORPUS is a JSONL file (`id`, `title`, `body`, ...) and/or a folder of files, such as the
 //! output of `python3 gen-news.py 100000 news.jsonl --files news/`.
@@ -223,7 +224,14 @@ fn bench_search(dir: &Path) {
         ("wildcard", &["sanction*", "immigra*", "negotiat*", "wom?n"]),
         ("fuzzy", &["sanctoin~1", "tarifs~1", "electoin~1"]),
     ];
-    // GAZETTE_BENCH_KINDS=term,AND and GAZETTE_BENCH_MODES=5/2 narrow the run (for profiling).
+    // GAZETTE_BENCH_KINDS=term,AND and GAZETTE_BENCH_MODES=5/2 narrow the run (for profiling);
+    // GAZETTE_BENCH_MATCH=most|any measures another matching mode than all.
+    let matching = match std::env::var("GAZETTE_BENCH_MATCH").as_deref() {
+        Ok("most") => gazette::query::Matching::Most,
+        Ok("any") => gazette::query::Matching::Any,
+        _ => gazette::query::Matching::All,
+    };
+    println!("matching: {matching:?}");
     let only = |var: &str, value: &str| std::env::var(var).map_or(true, |v| v.split(',').any(|x| x == value));
     for (facets, passages) in [(0, 0), (0, 2), (5, 0), (5, 2)] {
         if !only("GAZETTE_BENCH_MODES", &format!("{facets}/{passages}")) {
@@ -243,7 +251,7 @@ fn bench_search(dir: &Path) {
             };
             for _ in 0..rounds {
                 for q in *queries {
-                    let req = SearchRequest::new(*q).limit(10).facets(facets).passages(passages);
+                    let req = SearchRequest::new(*q).matching(matching).limit(10).facets(facets).passages(passages);
                     let t = Instant::now();
                     let r = index.search(&req).expect("search");
                     times.push(t.elapsed());
