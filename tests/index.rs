@@ -595,8 +595,8 @@ fn an_overlong_json_lines_record_is_skipped_and_named() {
 
 /// Issue "real-world quality": `Matching::Most` ranks the documents with every word first,
 /// then those missing one, and so on, BM25 within each group; a field term, a phrase, `+`
-/// and `-` keep their strict meaning; an OR without plain words is an OR; hits show their
-/// BM25 score, not the steps that order the groups.
+/// and `-` keep their strict meaning, as do words written with `AND`; an OR is an OR; hits
+/// show their BM25 score, not the steps that order the groups.
 #[test]
 fn most_matching_ranks_by_words_matched_and_keeps_operators_strict() {
     use gazette::query::Matching;
@@ -631,6 +631,9 @@ fn most_matching_ranks_by_words_matched_and_keeps_operators_strict() {
         ("naval -drills", &[&["all3"]]),
         ("\"naval drills\" pacific", &[&["two"]]),
         ("title:grain OR title:drills", &[&["none", "two"]]),
+        // Words written with AND are required; the others are optional.
+        ("pacific AND naval zeppelin", &[&["all3", "two"]]),
+        ("naval AND zeppelin pacific", &[]),
     ];
     for (q, groups) in cases {
         let got = ranked(q);

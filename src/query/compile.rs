@@ -131,8 +131,8 @@ impl<'a> Compiler<'a> {
     /// any of them, each adding [`COORDINATION`] to the score of a document it matches, so
     /// that documents matching more clauses rank first whatever their BM25 (below the
     /// coordination step), BM25 within each group. Negated and required clauses keep their
-    /// meaning.
-    pub(crate) fn coordinated(&self, children: &[Node]) -> Result<Option<Box<dyn Query>>> {
+    /// meaning, and so do children that `strict` marks (written with an `AND`).
+    pub(crate) fn coordinated(&self, children: &[Node], strict: &[bool]) -> Result<Option<Box<dyn Query>>> {
         // Only plain words are optional; a field, a phrase, a group, a range or a proximity
         // written among them is meant: it must match.
         fn plain(node: &Node) -> bool {
@@ -142,16 +142,17 @@ impl<'a> Compiler<'a> {
                 _ => false,
             }
         }
-        // Without a plain word (`title:a OR title:b`), it is an ordinary OR.
-        if !children.iter().any(plain) {
-            return self.boolean(children, Occur::Should);
+        let optional = |i: usize| plain(&children[i]) && !strict.get(i).copied().unwrap_or(false);
+        // Without an optional word (`china AND russia`, `title:a title:b`), it is an AND.
+        if !(0..children.len()).any(optional) {
+            return self.boolean(children, Occur::Must);
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for child in children {
+        for (i, child) in children.iter().enumerate() {
             let (occ, node) = match &child.kind {
                 NodeKind::Not(inner) => (Occur::MustNot, &**inner),
                 NodeKind::Required(inner) => (Occur::Must, &**inner),
-                _ if plain(child) => (Occur::Should, child),
+                _ if optional(i) => (Occur::Should, child),
                 _ => (Occur::Must, child),
             };
             let Some(q) = self.compile(node)? else { continue };
@@ -171,8 +172,9 @@ impl<'a> Compiler<'a> {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         // At least one of the words, beside what must match, unless the query marks what it
-        // requires (`+pacific naval`: naval is optional, as in Lucene).
-        let marked = children.iter().any(|c| matches!(c.kind, NodeKind::Required(_)));
+        // requires (`+pacific naval`, `pacific AND naval zeppelin`: the rest is optional, as
+        // in Lucene).
+        let marked = children.iter().any(|c| matches!(c.kind, NodeKind::Required(_))) || strict.contains(&true);
         let required = usize::from(!marked && clauses.iter().any(|(o, _)| *o == Occur::Should));
         Ok(Some(Box::new(BooleanQuery::with_minimum_required_clauses(clauses, required))))
     }

@@ -86,7 +86,10 @@ impl SearchRequest {
             None => (Box::new(AllQuery), Spec::default()),
             Some(tree) => {
                 let compiled = match (&tree.kind, self.matching) {
-                    (parse::NodeKind::Or(children), super::Matching::Most) => compiler.coordinated(children)?,
+                    (parse::NodeKind::And(children), super::Matching::Most) => {
+                        let strict = written_and(&self.query, children);
+                        compiler.coordinated(children, &strict)?
+                    }
                     _ => compiler.compile(tree)?,
                 };
                 (compiled.unwrap_or_else(|| Box::new(EmptyQuery)), compiler.highlight_spec(tree))
@@ -129,7 +132,9 @@ impl SearchRequest {
     pub(crate) fn tree(&self, index: &Index) -> Result<Node> {
         let names: Vec<&str> =
             index.fields().schema().fields().filter(|(_, e)| e.is_indexed()).map(|(_, e)| e.name()).collect();
-        let opts = parse::ParseOptions { fields: &names, default_and: self.matching == super::Matching::All };
+        // `most` parses as `all` does (words side by side are an AND); which of them were
+        // written with an AND is read back from the text between them.
+        let opts = parse::ParseOptions { fields: &names, default_and: self.matching != super::Matching::Any };
         parse::parse(self.query.trim(), &opts).map_err(|e| Error::QuerySyntax {
             query: self.query.clone(),
             // Positions count characters of the trimmed query.
@@ -166,6 +171,24 @@ impl PreparedSearch<'_> {
     pub(crate) fn filters(&self, field: FacetField) -> bool {
         self.filters.iter().any(|(f, _)| *f == field)
     }
+}
+
+/// Per child of the top AND, whether an `AND` (or `&&`) is written next to it, from the text
+/// between the children (their spans count characters of the trimmed query): those children
+/// stay required in [`Matching::Most`](super::Matching::Most) mode; the others are words
+/// side by side.
+fn written_and(query: &str, children: &[parse::Node]) -> Vec<bool> {
+    let chars: Vec<char> = query.trim().chars().collect();
+    let between = |a: &parse::Node, b: &parse::Node| -> bool {
+        let gap: String = chars.get(a.span.end..b.span.start).map(|c| c.iter().collect()).unwrap_or_default();
+        gap.split_whitespace().any(|w| w == "AND" || w == "&&")
+    };
+    (0..children.len())
+        .map(|i| {
+            (i > 0 && between(&children[i - 1], &children[i]))
+                || (i + 1 < children.len() && between(&children[i], &children[i + 1]))
+        })
+        .collect()
 }
 
 /// Refuses a query that would cost more than any real query: more than [`MAX_QUERY_WORDS`]
