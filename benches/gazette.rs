@@ -14,7 +14,7 @@
 //!
 //! For profiling, `GAZETTE_BENCH_KINDS=term,AND GAZETTE_BENCH_MODES=5/2 GAZETTE_BENCH_ROUNDS=50`
 //! narrow the search benchmark to some query kinds and facets/passages settings;
-//! `GAZETTE_BENCH_MATCH=most` (or `any`) runs it in another matching mode.
+//! `GAZETTE_BENCH_MATCH=all` (or `most`, the default, or `any`) picks the matching mode.
 //!
 //! CORPUS is a JSONL file (`id`, `title`, `body`, ...) and/or a folder of files, such as the
 //! output of `python3 gen-news.py 100000 news.jsonl --files news/`.
@@ -225,11 +225,12 @@ fn bench_search(dir: &Path) {
         ("fuzzy", &["sanctoin~1", "tarifs~1", "electoin~1"]),
     ];
     // GAZETTE_BENCH_KINDS=term,AND and GAZETTE_BENCH_MODES=5/2 narrow the run (for profiling);
-    // GAZETTE_BENCH_MATCH=most|any measures another matching mode than all.
+    // GAZETTE_BENCH_MATCH=all|most|any measures another matching mode than the default.
     let matching = match std::env::var("GAZETTE_BENCH_MATCH").as_deref() {
+        Ok("all") => gazette::query::Matching::All,
         Ok("most") => gazette::query::Matching::Most,
         Ok("any") => gazette::query::Matching::Any,
-        _ => gazette::query::Matching::All,
+        _ => gazette::query::Matching::default(),
     };
     println!("matching: {matching:?}");
     let only = |var: &str, value: &str| std::env::var(var).map_or(true, |v| v.split(',').any(|x| x == value));

@@ -199,7 +199,10 @@ fn search_paging_any_and_errors() {
     let r = index.search(&SearchRequest::new("nuclear").limit(2).offset(2)).unwrap();
     assert_eq!(r.total, 5);
     assert_eq!(r.hits.iter().map(|h| h.rank).collect::<Vec<_>>(), [3, 4]);
-    assert_eq!(index.search(&SearchRequest::new("nuclear tariffs")).unwrap().total, 0);
+    let all = SearchRequest::new("nuclear tariffs").matching(gazette::query::Matching::All);
+    assert_eq!(index.search(&all).unwrap().total, 0);
+    // The default, `most`: both kinds of document, none with both words.
+    assert_eq!(index.search(&SearchRequest::new("nuclear tariffs")).unwrap().total, 6);
     assert_eq!(index.search(&SearchRequest::new("nuclear tariffs").match_any(true)).unwrap().total, 6);
     assert_eq!(index.search(&SearchRequest::new("-nuclear")).unwrap().total, 1);
     assert_eq!(index.search(&SearchRequest::new("")).unwrap().total, 6);
@@ -650,7 +653,8 @@ fn most_matching_ranks_by_words_matched_and_keeps_operators_strict() {
         assert_eq!(got.len(), at, "{q}: {got:?}");
     }
     // `all` strands the query that `most` answers; `any` ranks by BM25 alone.
-    assert_eq!(index.search(&SearchRequest::new("naval zeppelin")).unwrap().total, 0);
+    assert_eq!(index.search(&SearchRequest::new("naval zeppelin").matching(Matching::All)).unwrap().total, 0);
+    assert_eq!(index.search(&SearchRequest::new("naval zeppelin")).unwrap().total, 2, "most is the default");
     let any = index.search(&SearchRequest::new("naval pacific").matching(Matching::Any)).unwrap();
     assert_eq!(any.hits[0].id, "one", "BM25 alone favours the word repeated");
 }

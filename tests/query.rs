@@ -53,8 +53,11 @@ fn index() -> Index {
     index
 }
 
+/// The ids a query finds with every word required (`Matching::Most`, the default, has its
+/// own table in tests/index.rs).
 fn ids(index: &Index, q: &str) -> Vec<String> {
-    let r = index.search(&SearchRequest::new(q).limit(100).passages(0)).unwrap_or_else(|e| panic!("{q}: {e}"));
+    let request = SearchRequest::new(q).matching(gazette::query::Matching::All).limit(100).passages(0);
+    let r = index.search(&request).unwrap_or_else(|e| panic!("{q}: {e}"));
     let mut ids: Vec<String> = r.hits.into_iter().map(|h| h.id).collect();
     ids.sort();
     ids
@@ -268,7 +271,8 @@ fn explain_counts_each_clause_and_empty_results_suggest_a_looser_query() {
     assert_eq!(r.suggestions[0].query, "china W/5 attacks");
     assert!(r.suggestions[0].documents >= 1);
     // AND as OR, exclusions kept.
-    let r = index.search(&SearchRequest::new("grain steel -parliament")).unwrap();
+    let all = |q: &str| SearchRequest::new(q).matching(gazette::query::Matching::All);
+    let r = index.search(&all("grain steel -parliament")).unwrap();
     assert_eq!(r.total, 0);
     let s = &r.suggestions[0];
     assert_eq!((s.query.as_str(), s.documents), ("(grain OR steel) AND (NOT parliament)", 2));
@@ -284,7 +288,7 @@ fn explain_counts_each_clause_and_empty_results_suggest_a_looser_query() {
         ("zzqqxx", &[]),
     ];
     for (query, want) in cases {
-        let r = index.search(&SearchRequest::new(*query)).unwrap();
+        let r = index.search(&all(query)).unwrap();
         assert_eq!(r.total, 0, "{query}");
         let got: Vec<(&str, usize)> = r.suggestions.iter().map(|s| (s.query.as_str(), s.documents)).collect();
         assert_eq!(got, *want, "{query}");

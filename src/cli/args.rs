@@ -136,7 +136,7 @@ pub struct SearchArgs {
     /// How the words of a query without operators must match: all, most (documents with all
     /// the words first, then those missing one, ...) or any. Operators (AND, +, -, quotes)
     /// keep their meaning.
-    #[arg(long = "match", value_enum, default_value_t = MatchMode::All, value_name = "MODE")]
+    #[arg(long = "match", value_enum, default_value_t = MatchMode::Most, value_name = "MODE")]
     pub matching: MatchMode,
     /// Passages per hit.
     #[arg(long, default_value_t = 2)]

@@ -88,7 +88,7 @@ impl SearchRequest {
             query: query.into(),
             limit: DEFAULT_LIMIT,
             offset: 0,
-            matching: Matching::All,
+            matching: Matching::Most,
             passages: DEFAULT_PASSAGES,
             passage_chars: DEFAULT_PASSAGE_CHARS,
             filters: Vec::new(),
@@ -312,7 +312,8 @@ impl SearchRequest {
         self
     }
 
-    /// Match documents with any of the words rather than all of them (the default).
+    /// Match documents with any of the words ([`Matching::Any`]), or with all of them
+    /// ([`Matching::All`]) when false.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/query/doc_fixtures.rs"));
@@ -320,7 +321,7 @@ impl SearchRequest {
     /// # use gazette::SearchRequest;
     /// # let index = wheat_and_steel()?;
     /// // The index holds "a" ("Wheat exports") and "b" ("Steel tariffs").
-    /// assert_eq!(SearchRequest::new("wheat tariffs").execute(&index)?.total, 0);
+    /// assert_eq!(SearchRequest::new("wheat tariffs").match_any(false).execute(&index)?.total, 0);
     /// assert_eq!(SearchRequest::new("wheat tariffs").match_any(true).execute(&index)?.total, 2);
     /// # Ok::<(), gazette::Error>(())
     /// # }
@@ -331,7 +332,7 @@ impl SearchRequest {
     }
 
     /// How the words of a query without operators between them must match (see
-    /// [`Matching`]; [`Matching::All`] by default).
+    /// [`Matching`]; [`Matching::Most`] by default).
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/query/doc_fixtures.rs"));
@@ -404,13 +405,13 @@ impl SearchRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Matching {
-    /// Every word (the default).
-    #[default]
+    /// Every word.
     All,
-    /// Documents with all the words first, then those missing one, and so on (as
+    /// The default: documents with all the words first, then those missing one, and so on (as
     /// Meilisearch's `last` strategy, or Lucene's coordination factor), BM25 within each
     /// group: a query never comes back empty for want of one general word. Plain words
     /// are optional; a field term, a phrase, a group or a proximity among them must match.
+    #[default]
     Most,
     /// Any word, ranked by BM25 alone.
     Any,

@@ -24,7 +24,7 @@ use crate::schema::Fields;
 /// // The index holds "a" ("Wheat exports") and "b" ("Steel tariffs").
 /// let results = index.search(&SearchRequest::new("*").offset(1))?;
 /// assert_eq!((results.total, results.offset, results.hits.len()), (2, 1, 1));
-/// let none = index.search(&SearchRequest::new("wheat tariffs"))?;
+/// let none = index.search(&SearchRequest::new("wheat AND tariffs"))?;
 /// assert_eq!(none.total, 0);
 /// assert_eq!(none.suggestions[0].query, "wheat OR tariffs");
 /// # Ok::<(), gazette::Error>(())
