@@ -652,6 +652,16 @@ fn most_matching_ranks_by_words_matched_and_keeps_operators_strict() {
         }
         assert_eq!(got.len(), at, "{q}: {got:?}");
     }
+    // Each hit says which words it lacks, as written.
+    let r = index.search(&SearchRequest::new("allied naval Cooperation pacific").matching(Matching::Most)).unwrap();
+    let missing: Vec<(&str, Vec<&str>)> =
+        r.hits.iter().map(|h| (h.id.as_str(), h.missing.iter().map(String::as_str).collect())).collect();
+    assert_eq!(
+        missing,
+        [("all3", vec![]), ("two", vec!["allied", "Cooperation"]), ("one", vec!["allied", "naval", "Cooperation"])]
+    );
+    let all = index.search(&SearchRequest::new("naval pacific").matching(Matching::All)).unwrap();
+    assert!(all.hits.iter().all(|h| h.missing.is_empty()));
     // `all` strands the query that `most` answers; `any` ranks by BM25 alone.
     assert_eq!(index.search(&SearchRequest::new("naval zeppelin").matching(Matching::All)).unwrap().total, 0);
     assert_eq!(index.search(&SearchRequest::new("naval zeppelin")).unwrap().total, 2, "most is the default");

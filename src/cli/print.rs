@@ -43,6 +43,9 @@ pub fn search(out: &mut impl Write, r: &SearchResults, filters: &[String], color
         }
         meta.push(format!("id {}", hit.id));
         meta.push(format!("score {:.2}", hit.score));
+        if !hit.missing.is_empty() {
+            meta.push(format!("missing: {}", hit.missing.join(", ")));
+        }
         writeln!(out, "     {d}{}{z}", meta.join(" · "))?;
         for p in &hit.passages {
             writeln!(out, "     {}", hl(&p.fragment, color, ""))?;
@@ -305,6 +308,9 @@ pub fn search_html(out: &mut impl Write, r: &SearchResults) -> io::Result<()> {
         match &h.url {
             Some(url) => writeln!(out, "<h3><a href=\"{}\">{}</a></h3>", attr(url), h.title.render_html())?,
             None => writeln!(out, "<h3>{}</h3>", h.title.render_html())?,
+        }
+        if !h.missing.is_empty() {
+            writeln!(out, "<p class=\"gazette-missing\">missing: {}</p>", attr(&h.missing.join(", ")))?;
         }
         for p in &h.passages {
             writeln!(out, "<p>{}</p>", p.fragment.render_html())?;

@@ -132,7 +132,14 @@ impl<'a> Compiler<'a> {
     /// that documents matching more clauses rank first whatever their BM25 (below the
     /// coordination step), BM25 within each group. Negated and required clauses keep their
     /// meaning, and so do children that `strict` marks (written with an `AND`).
-    pub(crate) fn coordinated(&self, children: &[Node], strict: &[bool]) -> Result<Option<Box<dyn Query>>> {
+    /// Also gives the optional words, by their index among `children`, each with its query
+    /// (to tell a hit which of them it lacks).
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn coordinated(
+        &self,
+        children: &[Node],
+        strict: &[bool],
+    ) -> Result<(Option<Box<dyn Query>>, Vec<(usize, Box<dyn Query>)>)> {
         // Only plain words are optional; a field, a phrase, a group, a range or a proximity
         // written among them is meant: it must match.
         fn plain(node: &Node) -> bool {
@@ -145,9 +152,10 @@ impl<'a> Compiler<'a> {
         let optional = |i: usize| plain(&children[i]) && !strict.get(i).copied().unwrap_or(false);
         // Without an optional word (`china AND russia`, `title:a title:b`), it is an AND.
         if !(0..children.len()).any(optional) {
-            return self.boolean(children, Occur::Must);
+            return Ok((self.boolean(children, Occur::Must)?, Vec::new()));
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut words = Vec::new();
         for (i, child) in children.iter().enumerate() {
             let (occ, node) = match &child.kind {
                 NodeKind::Not(inner) => (Occur::MustNot, &**inner),
@@ -156,6 +164,9 @@ impl<'a> Compiler<'a> {
                 _ => (Occur::Must, child),
             };
             let Some(q) = self.compile(node)? else { continue };
+            if occ == Occur::Should {
+                words.push((i, q.box_clone()));
+            }
             let q: Box<dyn Query> = match occ {
                 Occur::Should => Box::new(BooleanQuery::new(vec![
                     (Occur::Should, q.box_clone()),
@@ -166,7 +177,7 @@ impl<'a> Compiler<'a> {
             clauses.push((occ, q));
         }
         if clauses.is_empty() {
-            return Ok(None);
+            return Ok((None, Vec::new()));
         }
         if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
             clauses.push((Occur::Must, Box::new(AllQuery)));
@@ -176,7 +187,7 @@ impl<'a> Compiler<'a> {
         // in Lucene).
         let marked = children.iter().any(|c| matches!(c.kind, NodeKind::Required(_))) || strict.contains(&true);
         let required = usize::from(!marked && clauses.iter().any(|(o, _)| *o == Occur::Should));
-        Ok(Some(Box::new(BooleanQuery::with_minimum_required_clauses(clauses, required))))
+        Ok((Some(Box::new(BooleanQuery::with_minimum_required_clauses(clauses, required))), words))
     }
 
     /// AND (`Must`) or OR (`Should`) of the children; negated children exclude, required

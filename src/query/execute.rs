@@ -314,16 +314,27 @@ impl PreparedSearch<'_> {
         let mut highlighter =
             Highlighter::new(query_terms(&*query, fields, &searcher), self.spec.clone(), request.passage_chars);
         let mut hits = Vec::with_capacity(top.len());
+        // The optional words of `most`, weighed once, to tell each hit which it lacks.
+        let words: Vec<(&str, Box<dyn tantivy::query::Weight>)> = self
+            .optional
+            .iter()
+            .map(|(w, q)| Ok((w.as_str(), q.weight(tantivy::query::EnableScoring::disabled_from_searcher(&searcher))?)))
+            .collect::<Result<_>>()?;
         for (i, (score, addr)) in top.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            hits.push(hit(
-                fields,
-                &doc,
-                request.offset.saturating_add(i + 1),
-                score,
-                &mut highlighter,
-                request.passages,
-            ));
+            let mut h =
+                hit(fields, &doc, request.offset.saturating_add(i + 1), score, &mut highlighter, request.passages);
+            for (word, weight) in &words {
+                let mut scorer = weight.scorer(searcher.segment_reader(addr.segment_ord), 1.0)?;
+                // A scorer starts at its first document, which may lie past this one.
+                let at = tantivy::DocSet::doc(&*scorer);
+                let found = at == addr.doc_id
+                    || (at < addr.doc_id && tantivy::DocSet::seek(&mut *scorer, addr.doc_id) == addr.doc_id);
+                if !found {
+                    h.missing.push(word.to_string());
+                }
+            }
+            hits.push(h);
         }
         // No hits: say how to loosen the query, never loosen it silently.
         let suggestions = if total == 0 && !request.query.trim().is_empty() { self.relaxations()? } else { Vec::new() };

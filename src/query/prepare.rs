@@ -51,6 +51,8 @@ pub struct PreparedSearch<'a> {
     filters: Vec<(FacetField, Box<dyn Query>)>,
     /// What the highlighter marks.
     pub(crate) spec: Spec,
+    /// In `most` mode, the optional words as written, each with its query: what a hit lacks.
+    pub(crate) optional: Vec<(String, Box<dyn Query>)>,
 }
 
 impl std::fmt::Debug for PreparedSearch<'_> {
@@ -82,13 +84,21 @@ impl SearchRequest {
         if let Some(tree) = &tree {
             check_cost(&self.query, tree)?;
         }
+        let mut optional = Vec::new();
         let (text, spec): (Box<dyn Query>, Spec) = match &tree {
             None => (Box::new(AllQuery), Spec::default()),
             Some(tree) => {
                 let compiled = match (&tree.kind, self.matching) {
                     (parse::NodeKind::And(children), super::Matching::Most) => {
                         let strict = written_and(&self.query, children);
-                        compiler.coordinated(children, &strict)?
+                        let (compiled, words) = compiler.coordinated(children, &strict)?;
+                        let chars: Vec<char> = self.query.trim().chars().collect();
+                        for (i, q) in words {
+                            let span = children[i].span.clone();
+                            let written: String = chars.get(span).map(|c| c.iter().collect()).unwrap_or_default();
+                            optional.push((written, q));
+                        }
+                        compiled
                     }
                     _ => compiler.compile(tree)?,
                 };
@@ -125,7 +135,7 @@ impl SearchRequest {
             }
             filters.push((field, facet_counts::any_of(field.field(index.fields()), &resolved)));
         }
-        Ok(PreparedSearch { request: self, index, compiler, tree, text, date, filters, spec })
+        Ok(PreparedSearch { request: self, index, compiler, tree, text, date, filters, spec, optional })
     }
 
     /// The parsed query.

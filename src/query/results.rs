@@ -83,6 +83,9 @@ pub struct Hit {
     pub path: Option<String>,
     /// Passages of the body that matched, in document order.
     pub passages: Vec<Passage>,
+    /// The words of the query the document lacks, as written (in the default
+    /// [`Matching::Most`](super::Matching::Most) mode; empty otherwise).
+    pub missing: Vec<String>,
 }
 
 fn date_opt<S: serde::Serializer>(d: &Option<DateTime<Utc>>, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -111,6 +114,7 @@ pub(super) fn hit(
         url: text(f.url),
         path: text(f.path),
         passages: h.passages(&text(f.body).unwrap_or_default(), passages),
+        missing: Vec::new(),
     }
 }
 
