@@ -51,7 +51,8 @@ fn baseline(index: &Index, queries: &[Query]) -> Vec<f64> {
     let title = sb.add_text_field("title", TEXT);
     let body = sb.add_text_field("body", TEXT);
     let t = tantivy::Index::create_in_ram(sb.build());
-    let mut w: tantivy::IndexWriter = t.writer(50_000_000).unwrap();
+    // One thread: one segment in the order added, so that BM25 ties fall the same way on every run.
+    let mut w: tantivy::IndexWriter = t.writer_with_num_threads(1, 50_000_000).unwrap();
     let all = index.search(&SearchRequest::new("*").limit(10_000).passages(0)).unwrap();
     for hit in all.hits {
         let d = index.get(&hit.id).unwrap().document;

@@ -50,7 +50,7 @@ pub struct Manifest {
 /// Paths as JSON strings, losslessly: a path that is UTF-8 as itself (as manifests have
 /// always held them), any other (a Latin-1 name from an old archive) as a NUL, which no path
 /// contains, and the hex of its bytes.
-mod path_text {
+mod path_json {
     use std::path::{Path, PathBuf};
 
     pub(super) fn encode(path: &Path) -> String {
@@ -92,7 +92,7 @@ mod path_text {
     }
 }
 
-/// A map keyed by path, through [`path_text`].
+/// A map keyed by path, through [`path_json`].
 mod path_keys {
     use std::collections::BTreeMap;
     use std::path::PathBuf;
@@ -101,7 +101,7 @@ mod path_keys {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     pub(super) fn serialize<S: Serializer, V: Serialize>(map: &BTreeMap<PathBuf, V>, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(map.iter().map(|(k, v)| (super::path_text::encode(k), v)))
+        s.collect_map(map.iter().map(|(k, v)| (super::path_json::encode(k), v)))
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>, V: Deserialize<'de>>(
@@ -110,13 +110,13 @@ mod path_keys {
         let raw: BTreeMap<String, V> = BTreeMap::deserialize(d)?;
         raw.into_iter()
             .map(|(k, v)| {
-                super::path_text::decode(&k).map(|p| (p, v)).ok_or_else(|| D::Error::custom(format!("bad path {k:?}")))
+                super::path_json::decode(&k).map(|p| (p, v)).ok_or_else(|| D::Error::custom(format!("bad path {k:?}")))
             })
             .collect()
     }
 }
 
-/// One path, through [`path_text`].
+/// One path, through [`path_json`].
 mod path_string {
     use std::path::{Path, PathBuf};
 
@@ -124,12 +124,12 @@ mod path_string {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub(super) fn serialize<S: Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&super::path_text::encode(path))
+        s.serialize_str(&super::path_json::encode(path))
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
         let text = String::deserialize(d)?;
-        super::path_text::decode(&text).ok_or_else(|| D::Error::custom(format!("bad path {text:?}")))
+        super::path_json::decode(&text).ok_or_else(|| D::Error::custom(format!("bad path {text:?}")))
     }
 }
 

@@ -55,12 +55,15 @@ impl Index {
             None => IndexVocabulary::builtin(),
         };
         let opts = ReindexOptions { full: true, ..opts.clone() };
-        if !Index::exists(dir) {
-            let index = Index::create_as(dir, vocabulary())?;
+        // A run over a new index, its writer finished.
+        let build = |index: &Index| {
             let mut writer = index.writer_with(memory_bytes, 0)?;
             let report = writer.reindex(&opts)?;
             writer.finish()?;
-            return Ok(report);
+            Ok::<_, Error>(report)
+        };
+        if !Index::exists(dir) {
+            return build(&Index::create_as(dir, vocabulary())?);
         }
         // The old index's writer lock, held until the switch: a run started meanwhile would
         // write into an index about to be replaced.
@@ -75,14 +78,10 @@ impl Index {
             // Left by a rebuild that was killed: never committed in place of anything.
             std::fs::remove_dir_all(&beside).map_err(|e| Error::io(&beside, e))?;
         }
-        let built = (|| {
-            let mut index = Index::create_as(&beside, vocabulary())?;
+        let built = Index::create_as(&beside, vocabulary()).and_then(|mut index| {
             index.replaces = dir.canonicalize().ok();
-            let mut writer = index.writer_with(memory_bytes, 0)?;
-            let report = writer.reindex(&opts)?;
-            writer.finish()?;
-            Ok::<_, Error>(report)
-        })();
+            build(&index)
+        });
         let report = match built {
             Ok(report) if !report.interrupted => report,
             other => {

@@ -4,7 +4,7 @@
 //! `date`, `Broadcast:`, `today`). A date in the prose of the body (`since the attacks of
 //! 2001`, `the accord signed on March 3, 1999`) is not the publication date.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, TimeZone, Utc};
 
 use crate::date::{WrittenDate, dates_in};
 use crate::document::Document;
@@ -41,7 +41,6 @@ pub(super) fn date_from_text(doc: &Document) -> Option<DateTime<Utc>> {
     let first = found.first()?;
     // `07/06/2021` could be either; another date of the head may settle it.
     let date = if first.ambiguous {
-        use chrono::Datelike;
         let swapped = first
             .date
             .with_day(1)
@@ -56,8 +55,6 @@ pub(super) fn date_from_text(doc: &Document) -> Option<DateTime<Utc>> {
     };
     Some(Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0)?))
 }
-
-use chrono::TimeZone;
 
 /// Whether a date of the head is where a publication date is written: on a short line of its
 /// own, in a dateline, or after a cue.

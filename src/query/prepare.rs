@@ -90,14 +90,14 @@ impl SearchRequest {
             Some(tree) => {
                 let compiled = match (&tree.kind, self.matching) {
                     (parse::NodeKind::And(children), super::Matching::Most) => {
-                        let strict = written_and(&self.query, children);
-                        let (compiled, words) = compiler.coordinated(children, &strict)?;
+                        // Spans count characters of the trimmed query.
                         let chars: Vec<char> = self.query.trim().chars().collect();
-                        for (i, q) in words {
-                            let span = children[i].span.clone();
-                            let written: String = chars.get(span).map(|c| c.iter().collect()).unwrap_or_default();
-                            optional.push((written, q));
-                        }
+                        let written = |span: std::ops::Range<usize>| -> String {
+                            chars.get(span).map(|c| c.iter().collect()).unwrap_or_default()
+                        };
+                        let strict = written_and(children, &written);
+                        let (compiled, words) = compiler.coordinated(children, &strict)?;
+                        optional.extend(words.into_iter().map(|(i, q)| (written(children[i].span.clone()), q)));
                         compiled
                     }
                     _ => compiler.compile(tree)?,
@@ -184,14 +184,11 @@ impl PreparedSearch<'_> {
 }
 
 /// Per child of the top AND, whether an `AND` (or `&&`) is written next to it, from the text
-/// between the children (their spans count characters of the trimmed query): those children
-/// stay required in [`Matching::Most`](super::Matching::Most) mode; the others are words
-/// side by side.
-fn written_and(query: &str, children: &[parse::Node]) -> Vec<bool> {
-    let chars: Vec<char> = query.trim().chars().collect();
+/// between the children (`written` gives the text of a span): those children stay required
+/// in [`Matching::Most`](super::Matching::Most) mode; the others are words side by side.
+fn written_and(children: &[parse::Node], written: &dyn Fn(std::ops::Range<usize>) -> String) -> Vec<bool> {
     let between = |a: &parse::Node, b: &parse::Node| -> bool {
-        let gap: String = chars.get(a.span.end..b.span.start).map(|c| c.iter().collect()).unwrap_or_default();
-        gap.split_whitespace().any(|w| w == "AND" || w == "&&")
+        written(a.span.end..b.span.start).split_whitespace().any(|w| w == "AND" || w == "&&")
     };
     (0..children.len())
         .map(|i| {

@@ -88,7 +88,7 @@ impl SearchRequest {
             query: query.into(),
             limit: DEFAULT_LIMIT,
             offset: 0,
-            matching: Matching::Most,
+            matching: Matching::default(),
             passages: DEFAULT_PASSAGES,
             passage_chars: DEFAULT_PASSAGE_CHARS,
             filters: Vec::new(),

@@ -172,19 +172,19 @@ pub struct ReindexReport {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Plan {
     /// Files that would be added.
-    #[serde(serialize_with = "lossy_paths")]
+    #[serde(serialize_with = "readable_paths")]
     pub add: Vec<PathBuf>,
     /// Files that would be updated.
-    #[serde(serialize_with = "lossy_paths")]
+    #[serde(serialize_with = "readable_paths")]
     pub update: Vec<PathBuf>,
     /// Files whose documents would be removed.
-    #[serde(serialize_with = "lossy_paths")]
+    #[serde(serialize_with = "readable_paths")]
     pub remove: Vec<PathBuf>,
 }
 
 /// Paths in JSON as readable text, whatever their bytes (serde refuses a path that is not
 /// UTF-8), through [`path_text`](crate::document::path_text).
-fn lossy_paths<S: serde::Serializer>(paths: &[PathBuf], s: S) -> std::result::Result<S::Ok, S::Error> {
+fn readable_paths<S: serde::Serializer>(paths: &[PathBuf], s: S) -> std::result::Result<S::Ok, S::Error> {
     s.collect_seq(paths.iter().map(|p| crate::document::path_text(p)))
 }
 
